@@ -1,0 +1,118 @@
+"""The canonical schema (schemas/*.yaml): the one place a canonical column is defined.
+
+DDL, column comments and generated expectations derive from it (see `render_ddl`,
+`render_expectations`); tests regenerate them and diff against the committed files.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipelines.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = ROOT / "schemas"
+ColumnType = Literal["varchar", "bigint", "double", "date", "boolean", "varchar[]", "integer",
+                     "timestamp", "json"]
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: ColumnType
+    label: str
+    description: str
+    unit: str | None = None
+    values: list[str] | None = None
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    description: str
+    columns: list[str]
+    lineage: bool = True
+
+
+class SchemaFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    columns: dict[str, Column] = {}
+    lineage: list[str] = []
+    tables: dict[str, Table] = {}
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    columns: dict[str, Column]
+    lineage: list[str]
+    tables: dict[str, Table]
+
+    def table_columns(self, table: str) -> list[str]:
+        spec = self.tables[table]
+        return (self.lineage if spec.lineage else []) + spec.columns
+
+
+def _read(path: Path) -> SchemaFile:
+    try:
+        return SchemaFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(path, key, err["msg"]) from None
+
+
+@cache
+def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
+    """Merge every schemas/*.yaml; a column defined twice or a table naming an unknown column is an error."""
+    columns: dict[str, Column] = {}
+    tables: dict[str, Table] = {}
+    lineage: list[str] = []
+    files = sorted(directory.glob("*.yaml"))
+    for path in files:
+        part = _read(path)
+        for name, col in part.columns.items():
+            if name in columns:
+                raise ConfigError(path, f"columns.{name}", "column is already defined in another schema file")
+            columns[name] = col
+        lineage = lineage or part.lineage
+        tables.update(part.tables)
+    for path in files:
+        part = _read(path)
+        for tname, table in part.tables.items():
+            for i, col in enumerate(table.columns):
+                if col not in columns:
+                    raise ConfigError(path, f"tables.{tname}.columns[{i}]", f"unknown column `{col}`",
+                                      columns, got=col)
+    return Schema(columns=columns, lineage=lineage, tables=tables)
+
+
+SQL_TYPES = {"varchar": "VARCHAR", "bigint": "BIGINT", "integer": "INTEGER", "double": "DOUBLE",
+             "date": "DATE", "boolean": "BOOLEAN", "varchar[]": "VARCHAR[]",
+             "timestamp": "TIMESTAMP", "json": "JSON"}
+
+
+def sql_type(column: Column) -> str:
+    return SQL_TYPES[column.type]
+
+
+def comment_text(column: Column) -> str:
+    unit = f"（{column.unit}）" if column.unit else ""
+    return f"{column.label}{unit}: {column.description}"
+
+
+def render_ddl(schema: Schema, table: str) -> str:
+    """CREATE TABLE plus COMMENT statements for one table, as committed under warehouse/tables/."""
+    cols = schema.table_columns(table)
+    body = ",\n".join(f"    {c} {sql_type(schema.columns[c])}" for c in cols)
+    lines = [f"-- generated from schemas/ by `onetable schema --write`; do not edit", "",
+             f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n);",
+             f"COMMENT ON TABLE {table} IS {_quote(schema.tables[table].description)};"]
+    lines += [f"COMMENT ON COLUMN {table}.{c} IS {_quote(comment_text(schema.columns[c]))};" for c in cols]
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
