@@ -1,0 +1,88 @@
+"""Feedback: a receipt (回执, xlsx, Chinese headers) per file in `outbox/<office>/`.
+
+A receipt gives the file's status and row counts and one line per problem in the sender's own
+terms: sheet, row as Excel shows it, column letter and header, the value, the rule in plain
+Chinese and what to do. Names are deterministic, so a rerun rewrites the same files. Every
+value is written as a string: a cell starting with = + - @ can never run as a formula.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from pipelines.workspace import Workspace
+
+STATUS_ZH = {"accepted": "已接收", "partly_accepted": "部分接收", "quarantined": "已隔离（未使用）",
+             "duplicate": "重复文件（未重复计入）", "superseded": "已被新文件替换", "landed": "处理中",
+             "received": "处理中"}
+SEVERITY_ZH = {"reject": "退回", "warning": "警告（已接收，该单元格置空）", "info": "提示",
+               "quarantine": "整个文件未使用", "blocking": "阻止发布"}
+SUMMARY = [("文件名", "file_name"), ("报送单位", "office"), ("文件指纹(SHA-256)", "file_hash"),
+           ("首次收到时间", "first_seen"), ("状态", "status"), ("原因", "reason"), ("报送月份", "month"),
+           ("报送范围", "scope"), ("读取行数", "rows_read"), ("接收行数", "rows_accepted"),
+           ("带警告接收行数", "rows_warned"), ("退回行数", "rows_rejected")]
+DETAIL = [("工作表", "sheet"), ("行号", "row"), ("列号", "column_letter"), ("列名", "column_name"),
+          ("原值", "value"), ("规则", "rule"), ("处理方式", "severity"), ("问题说明", "message"),
+          ("处理建议", "fix")]
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def receipt_path(ws: Workspace, office: str, file_name: str, file_hash: str) -> Path:
+    return ws.outbox / office / f"回执_{Path(file_name).stem}_{file_hash[:8]}.xlsx"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+
+
+def write_receipt(path: Path, summary: dict[str, object], problems: list[dict[str, object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    book.set_properties({"title": "回执", "created": FIXED_TIME})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("回执")
+    for r, (label, key) in enumerate(SUMMARY):
+        value = summary.get(key)
+        if key == "status":
+            value = STATUS_ZH.get(str(value), value)
+        sheet.write_string(r, 0, label, bold)
+        sheet.write_string(r, 1, _text(value))
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 70)
+    detail = book.add_worksheet("问题明细")
+    for c, (label, _) in enumerate(DETAIL):
+        detail.write_string(0, c, label, bold)
+    for r, problem in enumerate(problems, start=1):
+        for c, (_, key) in enumerate(DETAIL):
+            value = problem.get(key)
+            detail.write_string(r, c, SEVERITY_ZH.get(str(value), str(value)) if key == "severity" else _text(value))
+    detail.freeze_panes(1, 0)
+    book.close()
+
+
+def write_feedback(ws: Workspace, run_id: str) -> int:
+    """Rewrite the receipt of every file in the ledger; returns the number written."""
+    from pipelines.steps import working
+
+    with working(ws) as con:
+        files = _dicts(con, "SELECT * FROM ledger ORDER BY first_seen, path")
+        for f in files:
+            problems = _dicts(con, """SELECT * FROM finding WHERE file_hash = ? AND file_name = ?
+                                      AND (rule LIKE 'A%' OR rule LIKE 'F%')
+                                      ORDER BY sheet NULLS FIRST, row NULLS FIRST, column_letter, rule""",
+                              [f["file_hash"], f["file_name"]])
+            write_receipt(receipt_path(ws, str(f["office"]), str(f["file_name"]), str(f["file_hash"])), f, problems)
+    return len(files)
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[dict[str, object]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

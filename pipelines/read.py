@@ -1,0 +1,137 @@
+"""Read: open a file as what its name says and turn every sheet into raw cells.
+
+Every cell is kept as text plus its Excel kind (s string, n number, d date, b boolean, e error,
+- empty), so a numeric ID cell is known to be damaged (A2). Files that cannot be read are
+reported with their F rule (F1 corrupt, F2 encrypted, F3 empty, F6 too large, F7 encoding).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+
+from pipelines.workspace import Limits
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+Cell = tuple[str | None, str]
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+class Unreadable(Exception):
+    """The file cannot be used at all; `rule` is its F id, `reason` the sender's message."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        self.rule, self.reason = rule, reason
+        super().__init__(f"{rule}: {reason}")
+
+
+def to_cell(value: object) -> Cell:
+    if value is None or value == "":
+        return None, "-"
+    if isinstance(value, bool):
+        return ("true" if value else "false"), "b"
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)), "n"
+    if isinstance(value, int):
+        return str(value), "n"
+    if isinstance(value, dt.datetime):
+        return (value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")), "d"
+    if isinstance(value, dt.date):
+        return value.isoformat(), "d"
+    return str(value), "s"
+
+
+def _check_container(path: Path, head: bytes, limits: Limits) -> None:
+    suffix = path.suffix.lower()
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
+        raise Unreadable("F1", "文件实际是网页（HTML），只是扩展名为 Excel；请在 Excel 中打开后另存为 xlsx")
+    if suffix == ".xlsx" and head.startswith(OLE2):
+        raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送")
+    if suffix == ".xlsx":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                total = sum(i.file_size for i in zf.infolist())
+        except zipfile.BadZipFile:
+            raise Unreadable("F1", "文件已损坏或不完整，无法作为 xlsx 打开；请重新导出后报送") from None
+        if total > limits.max_uncompressed_bytes:
+            raise Unreadable("F6", f"解压后大小 {total} 字节超过上限 {limits.max_uncompressed_bytes} 字节")
+    if suffix == ".xls" and not head.startswith(OLE2):
+        raise Unreadable("F1", "文件不是真正的 xls 工作簿（可能是文本或 CSV 改了扩展名）；请另存为 xlsx")
+
+
+def read_workbook(path: Path, limits: Limits) -> list[RawSheet]:
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        raise Unreadable("F3", "文件是空的（0 字节）")
+    if path.stat().st_size > limits.max_file_bytes:
+        raise Unreadable("F6", f"文件大小 {path.stat().st_size} 字节超过上限 {limits.max_file_bytes} 字节")
+    _check_container(path, head, limits)
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        sheets = [_read_sheet(book, name, limits) for name in book.sheet_names]
+    except pc.PasswordError:
+        raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送") from None
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+        raise Unreadable("F1", f"文件已损坏或不完整，无法打开（{type(exc).__name__}）；请重新导出后报送") from None
+    return sheets
+
+
+def _read_sheet(book: pc.CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
+    sheet = book.get_sheet_by_name(name)
+    if sheet.total_height > limits.max_rows or sheet.total_width > limits.max_columns:
+        raise Unreadable("F6", f"工作表 `{name}` 有 {sheet.total_height} 行、{sheet.total_width} 列，超过上限"
+                               f"（{limits.max_rows} 行、{limits.max_columns} 列）")
+    rows = [[to_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    return RawSheet(name, rows)
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """(text, encoding) for utf-8, utf-8-sig, GB18030 or UTF-16 with a BOM; F7 otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise Unreadable("F7", "CSV 文件编码无法识别（支持 UTF-8、GB18030、带 BOM 的 UTF-16）；请另存为 UTF-8 的 CSV")
+
+
+def read_csv(path: Path, limits: Limits) -> list[RawSheet]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise Unreadable("F3", "文件是空的，没有表头也没有数据")
+    if len(data) > limits.max_file_bytes:
+        raise Unreadable("F6", f"文件大小 {len(data)} 字节超过上限 {limits.max_file_bytes} 字节")
+    text, _ = decode_csv(data)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    sheet = RawSheet(path.name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for record in reader:
+        while len(sheet.rows) < reader.line_num - 1:   # keep Excel-like line numbers
+            sheet.rows.append([])
+        sheet.rows.append([(v, "s") if v.strip() else (None, "-") for v in record])
+        if len(record) > limits.max_columns or reader.line_num > limits.max_rows:
+            raise Unreadable("F6", f"CSV 超过上限（{limits.max_rows} 行、{limits.max_columns} 列）")
+    return [sheet]
+
+
+def read_file(path: Path, limits: Limits) -> list[RawSheet]:
+    """Every sheet of an xlsx/xls/csv file as raw cells (row i of `rows` is Excel row i+1)."""
+    if path.suffix.lower() == ".csv":
+        return read_csv(path, limits)
+    return read_workbook(path, limits)

@@ -1,0 +1,69 @@
+"""The run summary a person reads: per sender files and rows, the headline numbers, where things are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.workspace import Workspace
+
+HEADLINE = ["households", "people", "poor_people", "exit_ready_households", "exit_ready_rate",
+            "poverty_incidence", "insurance_rate", "safe_housing_rate"]
+
+
+def sender_table(con: duckdb.DuckDBPyConnection) -> Table:
+    table = Table(title="files and rows per sender", title_justify="left")
+    for name in ("sender", "files", "quarantined", "rows read", "accepted", "warned", "rejected"):
+        table.add_column(name, justify="left" if name == "sender" else "right")
+    rows = con.execute("""
+        SELECT office, count(*) FILTER (WHERE status <> 'duplicate'),
+               count(*) FILTER (WHERE status = 'quarantined'),
+               coalesce(sum(rows_read), 0), coalesce(sum(rows_accepted), 0),
+               coalesce(sum(rows_warned), 0), coalesce(sum(rows_rejected), 0)
+        FROM ledger GROUP BY office ORDER BY office""").fetchall()
+    for office, files, quarantined, read, accepted, warned, rejected in rows:
+        table.add_row(office, str(files), f"[red]{quarantined}[/red]" if quarantined else "0", str(read),
+                      f"[green]{accepted}[/green]", f"[yellow]{warned}[/yellow]", f"[red]{rejected}[/red]")
+    return table
+
+
+def headline_table(published: Path) -> Table | None:
+    if not published.exists():
+        return None
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        rows = con.execute("""SELECT metric, value, unit FROM metrics WHERE level = 'city'
+                              AND metric IN (SELECT unnest(?)) ORDER BY metric""", [HEADLINE]).fetchall()
+    finally:
+        con.close()
+    table = Table(title="the one number (city)", title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for metric, value, unit in rows:
+        shown = f"{value:.2%}" if unit == "ratio" else f"{value:,.0f}"
+        table.add_row(metric, shown)
+    return table
+
+
+def print_summary(console: Console, home: Path, result: dict[str, Any]) -> None:
+    ws = Workspace(home)
+    con = duckdb.connect(str(ws.working_db), read_only=True)
+    try:
+        console.print(sender_table(con))
+        findings = con.execute("SELECT severity, count(*) FROM finding GROUP BY 1 ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    head = headline_table(ws.published_db)
+    if head is not None:
+        console.print(head)
+    console.print("findings: " + ", ".join(f"{s} {n}" for s, n in findings))
+    published = result.get("published") or {}
+    console.print(f"reporting month {result.get('reporting_month')}, as of {result.get('as_of')}, "
+                  f"version {result.get('version')} ({'published' if published.get('published') else published.get('reason', 'not published')})")
+    timings = result.get("timings", {})
+    console.print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+    console.print(f"analysts' database: {ws.published_db}\nfeedback: {ws.outbox}/<office>/")

@@ -1,0 +1,167 @@
+"""One function per flow step, over the working database; flows.py wires them as Prefect tasks.
+
+Each step is safe to repeat: a file is landed in one transaction and normalized in another, so a
+run killed anywhere is finished by the next run with no row lost or doubled.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from pipelines import intake, land, link, normalize
+from pipelines.findings import Finding, record_findings
+from pipelines.read import Unreadable, read_file
+from pipelines.schema import load_schema
+from pipelines.specs import SourceSpec, config_hash, load_specs
+from pipelines.store import connect_working
+from pipelines.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class FileRef:
+    file_hash: str
+    path: str
+
+
+@contextmanager
+def working(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect_working(ws.working_db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _ledger_meta(con: duckdb.DuckDBPyConnection, ref: FileRef) -> dict[str, str]:
+    cols = ["file_hash", "path", "office", "file_name", "load_id", "month", "scope"]
+    row = con.execute(f"SELECT {', '.join(cols)} FROM ledger WHERE file_hash = ? AND path = ?",
+                      [ref.file_hash, ref.path]).fetchall()[0]
+    return {c: v for c, v in zip(cols, row, strict=True)}
+
+
+def _file_finding(con: duckdb.DuckDBPyConnection, run_id: str, ref: FileRef) -> None:
+    meta = _ledger_meta(con, ref)
+    rule, reason, status = con.execute("SELECT rule, reason, status FROM ledger WHERE file_hash = ? AND path = ?",
+                                       [ref.file_hash, ref.path]).fetchall()[0]
+    severity = "info" if status == "duplicate" else "quarantine"
+    record_findings(con, run_id, [Finding(rule, severity, meta["office"], meta["file_name"], ref.file_hash,
+                                          detail=reason)])
+
+
+def take_in(ws: Workspace, run_id: str, now: datetime) -> list[FileRef]:
+    """Register every new file; quarantine what can never be used; return files to read."""
+    specs = load_specs()
+    with working(ws) as con:
+        intake.finish_quarantine_moves(con, ws)
+        before = {tuple(r) for r in con.execute("SELECT file_hash, path FROM ledger").fetchall()}
+        intake.register_files(con, ws, intake.scan_inbox(ws, set(specs)), config_hash(), now)
+        for file_hash, path, status in con.execute("SELECT file_hash, path, status FROM ledger").fetchall():
+            if (file_hash, path) not in before and status in ("quarantined", "duplicate"):
+                _file_finding(con, run_id, FileRef(file_hash, path))
+        rows = con.execute("SELECT file_hash, path FROM ledger WHERE status = 'received' ORDER BY first_seen, path"
+                           ).fetchall()
+    return [FileRef(h, p) for h, p in rows]
+
+
+def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
+    """Read one received file and land its rows (or quarantine it); returns its new status."""
+    with working(ws) as con:
+        link.load_places(con, ws)
+        meta = _ledger_meta(con, ref)
+        source = load_specs()[meta["office"]]
+        try:
+            sheets = read_file(ws.inbox / ref.path, ws.settings().limits)
+            problem = land.land_file(con, meta, sheets, source, link.county_names(con))
+        except Unreadable as exc:
+            problem = (exc.rule, exc.reason)
+        if problem:
+            intake.quarantine_file(con, ws, ref.file_hash, ref.path, *problem)
+            _file_finding(con, run_id, ref)
+            return "quarantined"
+        return "landed"
+
+
+def settle(ws: Workspace, run_id: str, month: str | None) -> tuple[str, date] | None:
+    """Choose the reporting month and as-of date, fill file months, apply supersession (F10)."""
+    with working(ws) as con:
+        reporting = intake.choose_reporting_month(con, month)
+        if reporting is None:
+            return None
+        intake.fill_months(con, reporting)
+        for file_hash, path in intake.settle_scopes(con, ws):
+            _file_finding(con, run_id, FileRef(file_hash, path))
+        year, mon = int(reporting[:4]), int(reporting[5:7])
+        return reporting, date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict[str, int]:
+    """Normalize one landed file in a transaction: rows, findings, ledger counts and status."""
+    with working(ws) as con:
+        meta = _ledger_meta(con, ref)
+        source: SourceSpec = load_specs()[meta["office"]]
+        con.execute("BEGIN TRANSACTION")
+        counts, raw = normalize.normalize_load(con, meta, source, load_schema(), as_of)
+        record_findings(con, run_id, [
+            Finding(f.rule, f.severity, meta["office"], meta["file_name"], meta["file_hash"], f.sheet, f.row,
+                    f.column_name, f.column_letter, f.value, f.household_id, f.person_id, f.detail) for f in raw])
+        status = "partly_accepted" if counts["rejected"] else "accepted"
+        con.execute("""UPDATE ledger SET status = ?, rows_read = ?, rows_accepted = ?, rows_warned = ?,
+                       rows_rejected = ? WHERE file_hash = ? AND path = ?""",
+                    [status, sum(counts.values()), counts["accepted"], counts["warned"], counts["rejected"],
+                     ref.file_hash, ref.path])
+        con.execute("COMMIT")
+        return counts
+
+
+def landed_files(ws: Workspace) -> list[FileRef]:
+    with working(ws) as con:
+        rows = con.execute("SELECT file_hash, path FROM ledger WHERE status = 'landed' ORDER BY first_seen, path"
+                           ).fetchall()
+    return [FileRef(h, p) for h, p in rows]
+
+
+def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
+    """Derived from what went into it: every file taken in or quarantined, the configuration, the month."""
+    files = con.execute("""SELECT file_hash, status FROM ledger WHERE status <> 'duplicate'
+                           ORDER BY file_hash, status""").fetchall()
+    digest = hashlib.sha256(f"{config_hash()}|{reporting_month}|{files}".encode())
+    return f"{reporting_month.replace('-', '')}-{digest.hexdigest()[:10]}"
+
+
+def link_and_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -> str:
+    with working(ws) as con:
+        link.load_places(con, ws)
+        con.execute("DELETE FROM run_context")
+        version = version_id(con, reporting_month)
+        con.execute("INSERT INTO run_context VALUES (?, ?, ?, ?, ?)",
+                    [run_id, reporting_month, as_of, version, ws.settings().income_line])
+        link.link_rows(con)
+        return version
+
+
+def offices() -> list[str]:
+    return list(load_specs())
+
+
+class Timings:
+    """Wall time per stage, in seconds, for the run summary and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        import time
+
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start

@@ -1,0 +1,58 @@
+"""The working database: connection, DDL from schemas/, current-row views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.schema import Schema, load_schema, render_ddl
+
+SECTOR_TABLES = ["industry", "employment", "relocation", "ecology", "education", "health",
+                 "social_security", "housing", "infra_village", "infra_household", "screening"]
+REGISTRY_TABLES = ["registry_household", "registry_person"]
+PIPELINE_TABLES = ["ledger", "landed_sheet", "landed_row", "link", "finding", "run_context"]
+
+
+def norm_table(table: str) -> str:
+    return f"norm_{table}"
+
+
+def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    create_working_tables(con)
+    return con
+
+
+def create_working_tables(con: duckdb.DuckDBPyConnection, schema: Schema | None = None) -> None:
+    """Create every pipeline and normalized table (idempotent)."""
+    schema = schema or load_schema()
+    for table in PIPELINE_TABLES:
+        con.execute(render_ddl(schema, table))
+    for table in REGISTRY_TABLES + SECTOR_TABLES:
+        con.execute(render_ddl(schema, table).replace(f"TABLE IF NOT EXISTS {table} ",
+                                                       f"TABLE IF NOT EXISTS {norm_table(table)} ")
+                    .replace(f" ON TABLE {table} ", f" ON TABLE {norm_table(table)} ")
+                    .replace(f" ON COLUMN {table}.", f" ON COLUMN {norm_table(table)}."))
+    create_current_views(con)
+
+
+def create_current_views(con: duckdb.DuckDBPyConnection) -> None:
+    """`cur_<table>`: rows of files in force (ledger status accepted/partly_accepted), not rejected.
+
+    A file in force is an accepted file of its sender's latest month (up to the run's reporting
+    month) for its scope; superseded, duplicate and quarantined files are never in force.
+    """
+    for table in REGISTRY_TABLES + SECTOR_TABLES:
+        con.execute(f"""
+            CREATE OR REPLACE VIEW cur_{table} AS
+            SELECT n.* FROM {norm_table(table)} n
+            JOIN ledger l ON l.file_hash = n.file_hash AND l.load_id = n.load_id
+            WHERE l.status IN ('accepted', 'partly_accepted') AND n.outcome <> 'rejected'
+              AND l.month = (
+                SELECT max(l2.month) FROM ledger l2
+                WHERE l2.office = l.office AND l2.scope = l.scope
+                  AND l2.status IN ('accepted', 'partly_accepted')
+                  AND l2.month <= coalesce((SELECT max(reporting_month) FROM run_context), l2.month))
+        """)

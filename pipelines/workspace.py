@@ -1,0 +1,117 @@
+"""The workspace: one folder holding inbox, outbox, quarantine, reference, warehouse and state."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipelines.errors import ConfigError, WorkspaceBusy
+
+DEFAULT_HOME = "onetable-home"
+UNKNOWN_OFFICE = "_unknown"
+
+
+class Limits(BaseModel):
+    """F6 limits: a file over any of these is quarantined."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_rows: int = 1_100_000
+    max_columns: int = 256
+
+
+class Settings(BaseModel):
+    """Workspace settings (`<home>/onetable.yaml`), all optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    income_line: float = 2995.0
+    limits: Limits = Limits()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    home: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def reference(self) -> Path:
+        return self.home / "reference"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def state(self) -> Path:
+        return self.home / "state"
+
+    @property
+    def working_db(self) -> Path:
+        return self.warehouse / "onetable.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return self.warehouse / "published.duckdb"
+
+    def settings(self) -> Settings:
+        path = self.home / "onetable.yaml"
+        if not path.exists():
+            return Settings()
+        try:
+            return Settings.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(path, key, err["msg"], Settings.model_fields, got=str(err["loc"][-1])) from None
+
+
+def resolve_home(home: Path | None) -> Path:
+    return Path(home or os.environ.get("ONETABLE_HOME") or DEFAULT_HOME).resolve()
+
+
+def open_workspace(home: Path | None, offices: list[str] | None = None) -> Workspace:
+    ws = Workspace(resolve_home(home))
+    for folder in (ws.inbox, ws.outbox, ws.quarantine, ws.reference, ws.warehouse, ws.state):
+        folder.mkdir(parents=True, exist_ok=True)
+    for office in offices or []:
+        (ws.inbox / office).mkdir(exist_ok=True)
+    return ws
+
+
+@contextmanager
+def writer_lock(ws: Workspace, wait: bool = False) -> Iterator[None]:
+    """One writer at a time: an OS lock on state/run.lock (released if the process dies)."""
+    path = ws.state / "run.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            fh.seek(0)
+            raise WorkspaceBusy(ws.home, fh.read().strip() or "unknown process") from None
+        fh.truncate(0)
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.truncate(0)
+            fcntl.flock(fh, fcntl.LOCK_UN)
