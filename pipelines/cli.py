@@ -98,6 +98,21 @@ def demo(home: Home = None, households: int = 2000, seed: int = 20180831) -> Non
     console.print(f"wall time {time.perf_counter() - start:.1f} s, peak memory {peak:.0f} MB")
 
 
+@app.command()
+def schema() -> None:
+    """Regenerate the artefacts derived from schemas/: DDL in warehouse/tables/, GX suites in expectations/generated/."""
+    from pipelines.schema import write_ddl
+
+    for path in write_ddl():
+        console.print(f"wrote {path}")
+    try:
+        from pipelines.validate import write_expectations
+    except ImportError:  # pragma: no cover - the validate stage provides generated suites
+        return
+    for path in write_expectations():
+        console.print(f"wrote {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m pipelines.cli`
     app()
 

@@ -90,7 +90,8 @@ def register_files(con: duckdb.DuckDBPyConnection, ws: Workspace, candidates: li
                        [file_hash, cand.rel]).fetchall():
             continue
         mtime = datetime.fromtimestamp(cand.path.lstat().st_mtime)
-        earlier = con.execute("SELECT file_name FROM ledger WHERE file_hash = ? ORDER BY first_seen LIMIT 1",
+        earlier = con.execute("""SELECT file_name FROM ledger WHERE file_hash = ? AND status NOT IN
+                                 ('quarantined', 'duplicate') ORDER BY first_seen, path LIMIT 1""",
                               [file_hash]).fetchall()
         status, rule, reason = "received", cand.rule, cand.reason
         if rule is None and earlier:

@@ -9,14 +9,20 @@ from pipelines.cells import normalize_text
 
 MONTH_PATTERNS = [
     re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月"),
-    re.compile(r"(20\d{2})[.\-_/](\d{1,2})(?!\d)"),
+    re.compile(r"(20\d{2})[.\-_/](\d{1,2})(?![\d.\-_/])"),
     re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)"),
 ]
 MONTH_ONLY = re.compile(r"(?<![\d年.])(\d{1,2})\s*月")
 
 
+NOT_A_PERIOD = re.compile(r"(导出|打印|制表|填报|填表)(时间|日期)")
+
+
 def find_month(text: str, default_year: int | None) -> str | None:
-    """`YYYY-MM` from 2018年8月 / 2018.8 / 2018-08 / 201808; a bare 8月 takes `default_year`."""
+    """`YYYY-MM` from 2018年8月 / 2018.8 / 2018-08 / 201808; a bare 8月 takes `default_year`.
+
+    A full date (2018-09-03) is a day, not a reporting month, and is not taken.
+    """
     text = unicodedata.normalize("NFKC", text)
     for pattern in MONTH_PATTERNS:
         m = pattern.search(text)
@@ -29,8 +35,10 @@ def find_month(text: str, default_year: int | None) -> str | None:
 
 
 def detect_month(titles: list[str], file_name: str, default_year: int | None) -> str | None:
-    """The title rows first, then the file name."""
+    """The title rows first (export-time lines are not periods), then the file name."""
     for text in [*titles, file_name]:
+        if NOT_A_PERIOD.search(text):
+            continue
         month = find_month(text, default_year)
         if month:
             return month

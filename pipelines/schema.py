@@ -107,7 +107,7 @@ def render_ddl(schema: Schema, table: str) -> str:
     """CREATE TABLE plus COMMENT statements for one table, as committed under warehouse/tables/."""
     cols = schema.table_columns(table)
     body = ",\n".join(f"    {c} {sql_type(schema.columns[c])}" for c in cols)
-    lines = [f"-- generated from schemas/ by `onetable schema --write`; do not edit", "",
+    lines = ["-- generated from schemas/ by `onetable schema`; do not edit", "",
              f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n);",
              f"COMMENT ON TABLE {table} IS {_quote(schema.tables[table].description)};"]
     lines += [f"COMMENT ON COLUMN {table}.{c} IS {_quote(comment_text(schema.columns[c]))};" for c in cols]
@@ -116,3 +116,21 @@ def render_ddl(schema: Schema, table: str) -> str:
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+TABLES_DIR = ROOT / "warehouse" / "tables"
+
+
+def render_all_ddl(schema: Schema | None = None) -> dict[str, str]:
+    """File name -> DDL text for every table of schemas/ (one SQL object per file)."""
+    schema = schema or load_schema()
+    return {f"{table}.sql": render_ddl(schema, table) for table in sorted(schema.tables)}
+
+
+def write_ddl(directory: Path = TABLES_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_all_ddl().items():
+        (directory / name).write_text(text, encoding="utf-8")
+        written.append(directory / name)
+    return written

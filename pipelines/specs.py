@@ -92,7 +92,7 @@ def _raise_config(path: Path, exc: ValidationError, raw: Any) -> None:
     if err["type"] == "extra_forbidden":
         model = {0: SourceSpec, 2: SheetSpec, 4: ColumnSpec}.get(len(loc) - 1, SourceSpec)
         raise ConfigError(path, key_path, f"unknown key `{loc[-1]}`", _known_keys(model), got=loc[-1])
-    raise ConfigError(path, key_path, err["msg"])
+    raise ConfigError(path, key_path, err["msg"].removeprefix("Value error, "))
 
 
 def _check_targets(spec: SourceSpec, schema: Schema, path: Path) -> None:
