@@ -58,4 +58,5 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None) -
         with timings("feedback"):
             write_feedback(ws, run_id)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
-            "version": version, "published": published, "timings": timings.seconds}
+            "version": version, "published": published, "blocked": published["status"] == "blocked",
+            "timings": timings.seconds}

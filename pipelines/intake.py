@@ -1,7 +1,9 @@
 """Intake: every file in the inbox is registered in the ledger by content hash.
 
 Files that can never be read as a sender's data (unknown folder, inbox root, links, wrong
-extension) are quarantined here (F4, F5, F9); the same bytes seen before are duplicates (F8).
+extension) are quarantined here (F4, F5, F9); the same bytes taken in before from the same sender
+are duplicates (F8). The same bytes in another sender's folder are that sender's file: a folder
+only ever feeds its own sender's layout, so it is judged on its own (usually A4, wrong template).
 Temporary names (`~$*`, `.~lock*`, `*.part`, `*.tmp`) are not files yet and are left alone.
 """
 
@@ -90,9 +92,9 @@ def register_files(con: duckdb.DuckDBPyConnection, ws: Workspace, candidates: li
                        [file_hash, cand.rel]).fetchall():
             continue
         mtime = datetime.fromtimestamp(cand.path.lstat().st_mtime)
-        earlier = con.execute("""SELECT file_name FROM ledger WHERE file_hash = ? AND status NOT IN
+        earlier = con.execute("""SELECT file_name FROM ledger WHERE file_hash = ? AND office = ? AND status NOT IN
                                  ('quarantined', 'duplicate') ORDER BY first_seen, path LIMIT 1""",
-                              [file_hash]).fetchall()
+                              [file_hash, cand.office]).fetchall()
         status, rule, reason = "received", cand.rule, cand.reason
         if rule is None and earlier:
             status, rule = "duplicate", "F8"

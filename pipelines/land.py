@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
 from dataclasses import dataclass, field
 
 import duckdb
@@ -47,8 +48,13 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@cache
+def _spellings(spellings: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(split_header_unit(normalize_header(s))[0] for s in spellings)
+
+
 def _match(spec: ColumnSpec, base: str) -> bool:
-    return any(split_header_unit(normalize_header(s))[0] == base for s in spec.spellings())
+    return base in _spellings(tuple(spec.spellings()))
 
 
 def _map_row(spec: SheetSpec, row: list[tuple[str | None, str]]) -> dict[str, tuple[int, str | None]]:

@@ -8,6 +8,7 @@ set before prefect is imported.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -21,5 +22,6 @@ def configure_prefect(state_dir: Path, quiet: bool = True) -> None:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if quiet:
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")

@@ -16,7 +16,7 @@ HEADLINE = ["households", "people", "poor_people", "exit_ready_households", "exi
 
 
 def sender_table(con: duckdb.DuckDBPyConnection) -> Table:
-    table = Table(title="files and rows per sender", title_justify="left")
+    table = Table(title="files and rows per sender", title_justify="left", min_width=90)
     for name in ("sender", "files", "quarantined", "rows read", "accepted", "warned", "rejected"):
         table.add_column(name, justify="left" if name == "sender" else "right")
     rows = con.execute("""
@@ -44,8 +44,8 @@ def headline_table(published: Path) -> Table | None:
     table.add_column("metric")
     table.add_column("value", justify="right")
     for metric, value, unit in rows:
-        shown = f"{value:.2%}" if unit == "ratio" else f"{value:,.0f}"
-        table.add_row(metric, shown)
+        shown = f"{value:.1f} %" if unit == "%" else f"{value:,.0f} {unit or ''}"
+        table.add_row(metric, shown.strip())
     return table
 
 
@@ -62,8 +62,11 @@ def print_summary(console: Console, home: Path, result: dict[str, Any]) -> None:
         console.print(head)
     console.print("findings: " + ", ".join(f"{s} {n}" for s, n in findings))
     published = result.get("published") or {}
+    status = published.get("status", result.get("reason", "not published"))
+    if published.get("blocking_rules"):
+        status += " by " + ", ".join(published["blocking_rules"]) + "; the previous version stays"
     console.print(f"reporting month {result.get('reporting_month')}, as of {result.get('as_of')}, "
-                  f"version {result.get('version')} ({'published' if published.get('published') else published.get('reason', 'not published')})")
+                  f"version {result.get('version')}: {status}")
     timings = result.get("timings", {})
     console.print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
     console.print(f"analysts' database: {ws.published_db}\nfeedback: {ws.outbox}/<office>/")

@@ -59,6 +59,7 @@ def take_in(ws: Workspace, run_id: str, now: datetime) -> list[FileRef]:
     """Register every new file; quarantine what can never be used; return files to read."""
     specs = load_specs()
     with working(ws) as con:
+        link.load_places(con, ws)
         intake.finish_quarantine_moves(con, ws)
         before = {tuple(r) for r in con.execute("SELECT file_hash, path FROM ledger").fetchall()}
         intake.register_files(con, ws, intake.scan_inbox(ws, set(specs)), config_hash(), now)
@@ -73,7 +74,6 @@ def take_in(ws: Workspace, run_id: str, now: datetime) -> list[FileRef]:
 def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
     """Read one received file and land its rows (or quarantine it); returns its new status."""
     with working(ws) as con:
-        link.load_places(con, ws)
         meta = _ledger_meta(con, ref)
         source = load_specs()[meta["office"]]
         try:
@@ -137,7 +137,6 @@ def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
 
 def link_and_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -> str:
     with working(ws) as con:
-        link.load_places(con, ws)
         con.execute("DELETE FROM run_context")
         version = version_id(con, reporting_month)
         con.execute("INSERT INTO run_context VALUES (?, ?, ?, ?, ?)",
@@ -165,3 +164,29 @@ class Timings:
             yield
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def validate(ws: Workspace, run_id: str) -> dict[str, int]:
+    """Rules B, C, D over the rows in force, through GX; their findings are recomputed every run."""
+    from pipelines import validate as checks
+
+    with working(ws) as con:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
+        summary = checks.run_checks(con, run_id, ws.state / "gx" / run_id)
+        con.execute("COMMIT")
+        return {rule: n for rule, n in summary.findings.items() if n}
+
+
+def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
+    """Build the candidate tables, gate them with the E rules (GX), swap in the analysts' database."""
+    from pipelines import publish as pub
+    from pipelines import validate as checks
+
+    gx_dir = ws.state / "gx" / run_id
+    with working(ws) as con:
+        pub.build_candidate(con, pub.load_pseudonym_key(ws.home))
+        result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir))
+    return {"status": result.status, "published": result.status == "published", "version": result.version_id,
+            "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
+            "seconds": result.seconds, "size_bytes": result.size_bytes}

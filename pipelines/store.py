@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
 
-from pipelines.schema import Schema, load_schema, render_ddl
+from pipelines.schema import ROOT, Schema, load_schema, render_ddl
 
 SECTOR_TABLES = ["industry", "employment", "relocation", "ecology", "education", "health",
                  "social_security", "housing", "infra_village", "infra_household", "screening"]
@@ -18,10 +19,23 @@ def norm_table(table: str) -> str:
     return f"norm_{table}"
 
 
+def schema_fingerprint() -> str:
+    """What the working tables were created from: changes when schemas/ or the views change."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for p in sorted((ROOT / "schemas").glob("*.yaml")):
+        digest.update(p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the working database; create its tables the first time (DDL with comments is slow)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
-    create_working_tables(con)
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (fingerprint VARCHAR)")
+    if con.execute("SELECT fingerprint FROM schema_version").fetchall() != [(schema_fingerprint(),)]:
+        create_working_tables(con)
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES (?)", [schema_fingerprint()])
     return con
 
 
