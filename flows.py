@@ -6,6 +6,7 @@ Every task reopens the working database, so a task retried or resumed after a cr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,17 +17,25 @@ from prefect.cache_policies import NO_CACHE
 from pipelines import feedback, steps
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
-IO = {"retries": 2, "retry_delay_seconds": 1, "cache_policy": NO_CACHE}
-PURE = {"cache_policy": NO_CACHE}
 
-take_in = task(name="intake", **IO)(steps.take_in)
-land_one = task(name="land", **IO)(steps.land_one)
-settle = task(name="settle", **PURE)(steps.settle)
-normalize_one = task(name="normalize", **PURE)(steps.normalize_one)
-link_and_context = task(name="link", **PURE)(steps.link_and_context)
-validate = task(name="validate", **PURE)(steps.validate)
-publish = task(name="publish", **PURE)(steps.publish)
-write_feedback = task(name="feedback", **IO)(feedback.write_feedback)
+def io_task(fn: Callable[..., Any], name: str) -> Any:
+    """File I/O: retried (a share or a disk can hiccup)."""
+    return task(name=name, retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)(fn)
+
+
+def pure_task(fn: Callable[..., Any], name: str) -> Any:
+    """A transformation: never retried (it would fail the same way again)."""
+    return task(name=name, cache_policy=NO_CACHE)(fn)
+
+
+take_in = io_task(steps.take_in, "intake")
+land_one = io_task(steps.land_one, "land")
+settle = pure_task(steps.settle, "settle")
+normalize_one = pure_task(steps.normalize_one, "normalize")
+link_and_context = pure_task(steps.link_and_context, "link")
+validate = pure_task(steps.validate, "validate")
+publish = pure_task(steps.publish, "publish")
+write_feedback = io_task(feedback.write_feedback, "feedback")
 
 
 @flow(name="onetable-run", log_prints=False)

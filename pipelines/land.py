@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 
 import duckdb
 import pyarrow as pa

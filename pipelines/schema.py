@@ -82,10 +82,10 @@ def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
     for path in files:
         part = _read(path)
         for tname, table in part.tables.items():
-            for i, col in enumerate(table.columns):
-                if col not in columns:
-                    raise ConfigError(path, f"tables.{tname}.columns[{i}]", f"unknown column `{col}`",
-                                      columns, got=col)
+            for i, name in enumerate(table.columns):
+                if name not in columns:
+                    raise ConfigError(path, f"tables.{tname}.columns[{i}]", f"unknown column `{name}`",
+                                      columns, got=name)
     return Schema(columns=columns, lineage=lineage, tables=tables)
 
 

@@ -90,7 +90,8 @@ def _raise_config(path: Path, exc: ValidationError, raw: Any) -> None:
     loc = [str(p) for p in err["loc"]]
     key_path = ".".join(loc)
     if err["type"] == "extra_forbidden":
-        model = {0: SourceSpec, 2: SheetSpec, 4: ColumnSpec}.get(len(loc) - 1, SourceSpec)
+        models: dict[int, type[BaseModel]] = {0: SourceSpec, 2: SheetSpec, 4: ColumnSpec}
+        model = models.get(len(loc) - 1, SourceSpec)
         raise ConfigError(path, key_path, f"unknown key `{loc[-1]}`", _known_keys(model), got=loc[-1])
     raise ConfigError(path, key_path, err["msg"].removeprefix("Value error, "))
 

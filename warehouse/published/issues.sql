@@ -1,0 +1,22 @@
+-- pub.issues: the open findings analysts see, from `finding`: those of this run, and those of any
+-- run on a file whose rows are in force (pub.files_in_force) or on a file quarantined for the
+-- reporting month; one row per distinct finding (the latest run's wording). ID and mobile
+-- numbers in value, message and fix (and file and sheet names) are masked (pub.mask_text);
+-- `row` is the Excel row number, `column` the header as the sender wrote it.
+WITH ctx AS (SELECT run_id, reporting_month FROM run_context LIMIT 1),
+files AS (
+    SELECT file_hash FROM pub.files_in_force
+    UNION SELECT file_hash FROM ledger, ctx
+          WHERE ledger.status = 'quarantined' AND coalesce(ledger.month, ctx.reporting_month) = ctx.reporting_month),
+open AS (
+    SELECT DISTINCT ON (f.rule, f.office, f.file_hash, f.sheet, f.row, f.column_name, f.value, f.household_id, f.person_id)
+           f.*
+    FROM finding f, ctx
+    WHERE f.run_id = ctx.run_id OR f.file_hash IN (SELECT file_hash FROM files)
+    ORDER BY f.rule, f.office, f.file_hash, f.sheet, f.row, f.column_name, f.value, f.household_id, f.person_id,
+             f.run_id DESC)
+SELECT office, pub.mask_text(file_name) AS file_name, file_hash, pub.mask_text(sheet) AS sheet, row,
+       pub.mask_text(column_name) AS "column", column_letter, pub.mask_text(value) AS value, rule, severity,
+       pub.mask_text(message) AS message, pub.mask_text(fix) AS fix, household_id, person_id, run_id
+FROM open
+ORDER BY office, file_name, sheet, row, rule
