@@ -12,7 +12,8 @@ open AS (
     SELECT DISTINCT ON (f.rule, f.office, f.file_hash, f.sheet, f.row, f.column_name, f.value, f.household_id, f.person_id)
            f.*
     FROM finding f, ctx
-    WHERE f.run_id = ctx.run_id OR f.file_hash IN (SELECT file_hash FROM files)
+    WHERE (f.run_id = ctx.run_id OR f.file_hash IN (SELECT file_hash FROM files))
+      AND regexp_matches(f.rule, '^[A-F][0-9]')   -- rules.md only; P1 contract checks stay with the data office
     ORDER BY f.rule, f.office, f.file_hash, f.sheet, f.row, f.column_name, f.value, f.household_id, f.person_id,
              f.run_id DESC)
 SELECT office, pub.mask_text(file_name) AS file_name, file_hash, pub.mask_text(sheet) AS sheet, row,

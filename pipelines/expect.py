@@ -1,0 +1,203 @@
+"""Great Expectations plumbing, and the schema's generated expectations (the normalize contract).
+
+`gx_context()` is the one ephemeral GX context of the process (pandas datasource, analytics and
+progress bars off, GX imported lazily); `validate_frame()` validates a DataFrame against a suite in
+COMPLETE result format, saves the result JSON and returns the unexpected index values per
+expectation. Why pandas and not GX's SQL datasource: see pipelines/validate.py.
+
+`render_expectations()` renders, for every normalized table of schemas/sector.yaml, the suite
+committed as `expectations/generated/<table>.json`: lineage columns not null, `row_uid` unique,
+closed value sets (`values:`) -> in set, ID-number columns -> `^\\d{17}[\\dX]$`. (List columns,
+e.g. health_status, have no per-element expectation in GX and are not checked.) A failure is a
+pipeline bug, not a sender's problem: `run_contract_checks` records it as rule `P1.<check>`
+(rules.yaml section P, office data_office, the row's lineage kept so it can be found).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.schema import ROOT, Schema, load_schema
+from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
+
+GENERATED_DIR = ROOT / "expectations" / "generated"
+ID_REGEX = r"^\d{17}[\dX]$"
+RESULT_FORMAT = "COMPLETE"
+CONTRACT_DETAIL = {"not_null": "血缘列为空", "unique": "行标识重复", "in_set": "值不在允许的选项中",
+                   "id_format": "身份证号不是规范的18位"}
+
+
+@dataclass
+class _Gx:
+    context: Any
+    batches: Any                   # batch definition: the whole DataFrame passed at validation
+    suites: dict[str, Any]
+
+
+@cache
+def gx_context() -> _Gx:
+    """One ephemeral context with one pandas datasource for the process."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    asset = context.data_sources.add_pandas("onetable").add_dataframe_asset("rows")
+    return _Gx(context, asset.add_batch_definition_whole_dataframe("whole"), {})
+
+
+def gx_suite(name: str, expectations: Any) -> Any:
+    """The suite `name`, built from `expectations()` (GX objects or dicts) once per process."""
+    gx = gx_context()
+    if name not in gx.suites:
+        from great_expectations import ExpectationSuite
+
+        gx.suites[name] = gx.context.suites.add(ExpectationSuite(name=name, expectations=expectations()))
+    return gx.suites[name]
+
+
+def result_format(index_column: str) -> dict[str, Any]:
+    """COMPLETE, indexed by the frame's named index: GX lists the ids without a per-row lookup."""
+    return {"result_format": RESULT_FORMAT, "unexpected_index_column_names": [index_column],
+            "exclude_unexpected_values": True}
+
+
+def flag_suite(layer: str, flags: tuple[str, ...]) -> Any:
+    """One `ExpectColumnValuesToBeInSet([False])` per rule flag column of a layer."""
+    def build() -> list[Any]:
+        from great_expectations.expectations import ExpectColumnValuesToBeInSet
+
+        return [ExpectColumnValuesToBeInSet(column=f, value_set=[False], meta={"rule": f},
+                                            result_format=result_format("row_uid")) for f in flags]
+    return gx_suite(f"{layer}[{','.join(flags)}]", build)
+
+
+def _raised(info: dict[str, Any]) -> str | None:
+    if "raised_exception" in info:
+        return str(info.get("exception_message")) if info["raised_exception"] else None
+    return next((str(v.get("exception_message")) for v in info.values()
+                 if isinstance(v, dict) and v.get("raised_exception")), None)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def save_result(result: Any, out: Path) -> None:
+    """The suite's validation result as JSON (GX's to_json_dict deep-copies every id: too slow)."""
+    data = {"suite_name": result.suite_name, "success": result.success, "statistics": result.statistics,
+            "results": [{"expectation_config": r.expectation_config.to_json_dict(), "success": r.success,
+                         "result": r.result, "exception_info": r.exception_info} for r in result.results]}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=_plain), encoding="utf-8")
+
+
+def validate_frame(suite: Any, frame: pd.DataFrame, index_column: str, out: Path
+                   ) -> tuple[bool, list[tuple[dict[str, Any], set[Any]]]]:
+    """Validate `frame`, save the result to `out`: (success, [(kwargs + meta, unexpected ids)]).
+    `index_column` becomes the frame's named index (GX reads the ids off it)."""
+    from great_expectations.validator.v1_validator import Validator
+
+    # what Batch.validate does, without loading (and hashing) the DataFrame twice; the result
+    # format must be given here: the expectations' own result_format is ignored
+    validator = Validator(batch_definition=gx_context().batches, result_format=result_format(index_column),
+                          batch_parameters={"dataframe": frame.set_index(index_column)})
+    result = validator.validate_expectation_suite(suite)
+    save_result(result, out)
+    found = []
+    for res in result.results:
+        spec = res.expectation_config
+        if spec is None or (problem := _raised(res.exception_info or {})) is not None:
+            raise RuntimeError(f"GX could not evaluate {spec and spec.type} in `{suite.name}`: {problem}")
+        config = {**spec.kwargs, **(spec.meta or {})}
+        ids: set[Any] = set()
+        for entry in res.result.get("unexpected_index_list") or []:
+            value = entry[index_column]
+            ids.update(value if isinstance(value, list) else [value])
+        found.append((config, ids))
+    return bool(result.success), found
+
+
+# --------------------------------------------------------------------------- generated suites
+
+def _expectation(kind: str, column: str, check: str, **kwargs: Any) -> dict[str, Any]:
+    return {"type": f"expect_column_values_to_{kind}", "kwargs": {"column": column, **kwargs},
+            "meta": {"check": check}}
+
+
+def render_suite(schema: Schema, table: str) -> dict[str, Any]:
+    lineage = schema.lineage if schema.tables[table].lineage else []
+    out = [_expectation("not_be_null", c, "not_null") for c in lineage]
+    out += [_expectation("be_unique", "row_uid", "unique")] if "row_uid" in lineage else []
+    for name in schema.table_columns(table):
+        column = schema.columns[name]
+        if column.values and column.type != "varchar[]":
+            out.append(_expectation("be_in_set", name, "in_set", value_set=list(column.values)))
+        if name.endswith("id_number"):
+            out.append(_expectation("match_regex", name, "id_format", regex=ID_REGEX))
+    return {"name": norm_table(table), "expectations": out,
+            "meta": {"generated_from": "schemas/", "regenerate": "pipelines.expect.write_expectations()"}}
+
+
+def render_expectations(schema: Schema | None = None) -> dict[str, str]:
+    """File name -> JSON text of every normalized table's generated suite."""
+    schema = schema or load_schema()
+    return {f"{t}.json": json.dumps(render_suite(schema, t), ensure_ascii=False, indent=2) + "\n"
+            for t in REGISTRY_TABLES + SECTOR_TABLES}
+
+
+def write_expectations(directory: Path = GENERATED_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in render_expectations().items():
+        (path := directory / name).write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def generated_suite(table: str, directory: Path = GENERATED_DIR) -> Any:
+    data = json.loads((directory / f"{table}.json").read_text(encoding="utf-8"))
+    return gx_suite(data["name"], lambda: data["expectations"])
+
+
+def run_contract_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path,
+                        load_ids: list[str] | None = None) -> dict[str, int]:
+    """Validate the normalized rows (of `load_ids`, default all) against the committed suites;
+    record failures as `P1.<check>` findings. Returns table -> failing cells."""
+    from pipelines.validate import load_rules, store_findings
+
+    rule, records, counts = load_rules()["P1"], [], {}
+    for table in REGISTRY_TABLES + SECTOR_TABLES:
+        suite = generated_suite(table)
+        columns = list(dict.fromkeys(e.column for e in suite.expectations))
+        where, params = ("WHERE list_contains($1, load_id)", [load_ids]) if load_ids is not None else ("", [])
+        frame = con.execute(f"SELECT {', '.join(columns)} FROM {norm_table(table)} {where}", params).df()
+        frame.insert(0, "_i", range(len(frame)))
+        _, found = validate_frame(suite, frame, "_i", gx_dir / f"{norm_table(table)}.json")
+        bad = [(config, i) for config, ids in found for i in sorted(ids)]
+        records += [_contract_finding(run_id, rule, table, config, frame.iloc[i]) for config, i in bad]
+        counts[table] = len(bad)
+    store_findings(con, run_id, ["P1"], records)
+    return counts
+
+
+def _contract_finding(run_id: str, rule: Any, table: str, config: dict[str, Any], row: pd.Series) -> dict[str, Any]:
+    def text(column: str) -> str | None:
+        value = row.get(column)
+        return None if value is None or pd.isna(value) else str(value)
+
+    detail = f"{norm_table(table)}.{config['column']}：{CONTRACT_DETAIL[config['check']]}"
+    return {"run_id": run_id, "rule": f"P1.{config['check']}", "severity": rule.severity, "office": "data_office",
+            "file_name": text("file_name"), "file_hash": text("file_hash"), "sheet": text("sheet"),
+            "row": None if text("row") is None else int(row["row"]), "column_name": config["column"],
+            "column_letter": None, "value": text(config["column"]), "household_id": text("household_id"),
+            "person_id": text("person_id"), "message": rule.message_zh.replace("{detail}", detail), "fix": rule.fix_zh}
