@@ -56,12 +56,13 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None) -
             return {"run_id": run_id, "published": None, "reason": "no data", "timings": timings.seconds}
         reporting_month, as_of = settled
         with timings("normalize"):
-            for ref in steps.landed_files(ws):
+            landed = steps.landed_files(ws)
+            for ref, _load in landed:
                 normalize_one(ws, run_id, ref, as_of)
         with timings("link"):
             version = link_and_context(ws, run_id, reporting_month, as_of)
         with timings("validate"):
-            validate(ws, run_id)
+            validate(ws, run_id, [load for _ref, load in landed])
         with timings("publish"):
             published = publish(ws, run_id, version)
         with timings("feedback"):

@@ -53,7 +53,8 @@ def generate(home: Home = None, households: int = 2000, seed: int = 20180831,
         summary = generate_world(resolve_home(home), households=households, seed=seed, month=_check_month(month) or month)
     except OnetableError as exc:
         _fail(exc)
-    console.print(f"generated {summary.get('files', '?')} files into {resolve_home(home)}/inbox")
+    console.print(f"generated {summary['file_count']} files ({summary['households']} households, "
+                  f"{summary['people']} people) into {resolve_home(home)}/inbox; planted defects: {summary['manifest']}")
 
 
 @app.command()
@@ -86,7 +87,7 @@ def demo(home: Home = None, households: int = 2000, seed: int = 20180831) -> Non
     start = time.perf_counter()
     summary = generate_world(target, households=households, seed=seed, month="2018-08")
     console.print(f"[bold]onetable demo[/bold]: synthetic Shangluo, {households} households, seed {seed}, "
-                  f"{summary.get('files', '?')} files generated in {time.perf_counter() - start:.1f} s")
+                  f"{summary['file_count']} files generated in {time.perf_counter() - start:.1f} s")
     try:
         result = _run(target, None)
     except OnetableError as exc:

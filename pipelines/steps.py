@@ -120,11 +120,12 @@ def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict
         return counts
 
 
-def landed_files(ws: Workspace) -> list[FileRef]:
+def landed_files(ws: Workspace) -> list[tuple[FileRef, str]]:
+    """Files landed and not yet normalized, with their load ids."""
     with working(ws) as con:
-        rows = con.execute("SELECT file_hash, path FROM ledger WHERE status = 'landed' ORDER BY first_seen, path"
-                           ).fetchall()
-    return [FileRef(h, p) for h, p in rows]
+        rows = con.execute("""SELECT file_hash, path, load_id FROM ledger WHERE status = 'landed'
+                              ORDER BY first_seen, path""").fetchall()
+    return [(FileRef(h, p), load) for h, p, load in rows]
 
 
 def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
@@ -166,16 +167,21 @@ class Timings:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-def validate(ws: Workspace, run_id: str) -> dict[str, int]:
-    """Rules B, C, D over the rows in force, through GX; their findings are recomputed every run."""
+def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
+    """Rules B, C, D over the rows in force, through GX (recomputed every run), and the generated
+    schema suites over the rows normalized in this run (P1, recorded once per load)."""
     from pipelines import validate as checks
+    from pipelines.expect import run_contract_checks
 
+    gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
-        summary = checks.run_checks(con, run_id, ws.state / "gx" / run_id)
+        summary = checks.run_checks(con, run_id, gx_dir)
+        contract = run_contract_checks(con, run_id, gx_dir, load_ids) if load_ids else {}
         con.execute("COMMIT")
-        return {rule: n for rule, n in summary.findings.items() if n}
+        found = {rule: n for rule, n in summary.findings.items() if n}
+        return found | {f"P1:{table}": n for table, n in contract.items() if n}
 
 
 def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
