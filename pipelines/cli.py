@@ -6,6 +6,7 @@ import json
 import re
 import resource
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from pipelines.workspace import resolve_home
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="一个数、一张表、一盘棋: converge sector spreadsheets onto the poverty registry.")
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 100)  # piped output: no truncated names
 Home = Annotated[Path | None, typer.Option("--home", help="Workspace folder (default ./onetable-home or $ONETABLE_HOME).")]
 Month = Annotated[str | None, typer.Option("--month", help="Reporting month YYYY-MM (default: the latest month among accepted files).")]
 
