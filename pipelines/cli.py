@@ -36,12 +36,21 @@ def _fail(exc: OnetableError) -> None:
 
 
 def _run(home: Path, month: str | None) -> dict[str, Any]:
+    """Run the flow; a failure that is not the user's to fix exits 3 with its traceback."""
     from pipelines.orchestrate import configure_prefect
 
     configure_prefect(home / "state")
     from flows import run_flow
 
-    return run_flow(str(home), month)
+    try:
+        return run_flow(str(home), month)
+    except OnetableError:
+        raise
+    except Exception:
+        console.print_exception(max_frames=8)
+        console.print(f"[red]failed[/red]: the run stopped; what it finished is kept. Rerun `onetable run --home {home}` "
+                      "to finish the job once the cause is fixed.")
+        raise typer.Exit(3) from None
 
 
 @app.command()
