@@ -5,14 +5,14 @@ Rule texts (message, fix) are data in expectations/rules.yaml; this module only 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-FINDING_COLUMNS = ["run_id", "rule", "severity", "office", "file_name", "file_hash", "sheet", "row",
-                   "column_name", "column_letter", "value", "household_id", "person_id", "message", "fix"]
+from pipelines.schema import load_schema
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,16 @@ def record_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: Itera
                      "column_name": f.column_name, "column_letter": f.column_letter, "value": f.value,
                      "household_id": f.household_id, "person_id": f.person_id, "message": message,
                      "fix": fix})
-    if rows:
-        table = pa.Table.from_pylist(rows, schema=pa.schema(
-            [(c, pa.int64() if c == "row" else pa.string()) for c in FINDING_COLUMNS]))
+    return insert_findings(con, rows)
+
+
+def insert_findings(con: duckdb.DuckDBPyConnection, records: Sequence[Mapping[str, Any]]) -> int:
+    """Append finding rows (dicts keyed by the columns of `finding` in schemas/pipeline.yaml)."""
+    if records:
+        columns = load_schema().table_columns("finding")
+        table = pa.Table.from_pylist(records, schema=pa.schema(
+            [(c, pa.int64() if c == "row" else pa.string()) for c in columns]))
         con.register("_findings", table)
         con.execute("INSERT INTO finding BY NAME SELECT * FROM _findings")
         con.unregister("_findings")
-    return len(rows)
+    return len(records)

@@ -30,7 +30,6 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 import yaml
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -38,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pipelines.cells import normalize_header, split_header_unit
 from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import flag_suite, render_expectations, validate_frame, write_expectations
+from pipelines.findings import insert_findings
 from pipelines.schema import ROOT, load_schema
 from pipelines.specs import load_specs
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
@@ -303,9 +303,4 @@ def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[str]
     """Replace this run's findings of `rules` (a rerun records them once) with `records`."""
     con.execute("DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) IN (SELECT unnest(?))",
                 [run_id, rules])
-    if records:
-        table = pa.Table.from_pylist(records, schema=pa.schema(
-            [(c, pa.int64() if c == "row" else pa.string()) for c in load_schema().table_columns("finding")]))
-        con.register("_new_findings", table)
-        con.execute("INSERT INTO finding BY NAME SELECT * FROM _new_findings")
-        con.unregister("_new_findings")
+    insert_findings(con, records)
