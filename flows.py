@@ -14,7 +14,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipelines import feedback, steps
+from pipelines import feedback, gxdocs, steps
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
 
@@ -36,18 +36,23 @@ link_and_context = pure_task(steps.link_and_context, "link")
 validate = pure_task(steps.validate, "validate")
 publish = pure_task(steps.publish, "publish")
 write_feedback = io_task(feedback.write_feedback, "feedback")
+write_docs = io_task(gxdocs.write_run_docs, "gx-docs")
 
 
 @flow(name="onetable-run", log_prints=False)
-def run_flow(home: str, month: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """intake -> land -> normalize -> link -> validate -> publish -> feedback, over one workspace."""
+def run_flow(home: str, month: str | None = None, now: datetime | None = None,
+             stable_only: bool = False) -> dict[str, Any]:
+    """intake -> land -> normalize -> link -> validate -> publish -> feedback, over one workspace.
+
+    `stable_only` is poll mode (`onetable run --poll`, a scheduled deployment): a file is taken only
+    once its size and mtime are unchanged since the previous poll; a one-off run takes every file."""
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
     with writer_lock(ws, wait=True):
         timings = steps.Timings()
         with timings("intake"):
-            received = take_in(ws, run_id, started)
+            received = take_in(ws, run_id, started, stable_only)
         with timings("land"):
             for ref in received:
                 land_one(ws, run_id, ref)
@@ -67,6 +72,8 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None) -
             published = publish(ws, run_id, version)
         with timings("feedback"):
             write_feedback(ws, run_id)
+        with timings("gx_docs"):
+            docs = write_docs(ws, run_id)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
             "version": version, "published": published, "blocked": published["status"] == "blocked",
-            "timings": timings.seconds}
+            "data_docs": docs, "timings": timings.seconds}

@@ -35,7 +35,7 @@ def _fail(exc: OnetableError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _run(home: Path, month: str | None) -> dict[str, Any]:
+def _run(home: Path, month: str | None, poll: bool = False) -> dict[str, Any]:
     """Run the flow; a failure that is not the user's to fix exits 3 with its traceback."""
     from pipelines.orchestrate import configure_prefect
 
@@ -43,7 +43,7 @@ def _run(home: Path, month: str | None) -> dict[str, Any]:
     from flows import run_flow
 
     try:
-        return run_flow(str(home), month)
+        return run_flow(str(home), month, stable_only=poll)
     except OnetableError:
         raise
     except Exception:
@@ -55,11 +55,20 @@ def _run(home: Path, month: str | None) -> dict[str, Any]:
 
 @app.command()
 def generate(home: Home = None, households: int = 2000, seed: int = 20180831,
-             month: Annotated[str, typer.Option(help="Reporting month YYYY-MM.")] = "2018-08") -> None:
+             month: Annotated[str, typer.Option(help="Reporting month YYYY-MM.")] = "2018-08",
+             months: Annotated[str | None, typer.Option(
+                 help="A history instead of one month, e.g. 2018-06..2018-08: file times follow a simulated "
+                      "clock, some senders late, one missing in the last month.")] = None) -> None:
     """Write a synthetic inbox: a registry and every sender's files, with quirks and planted defects."""
     from pipelines.generate import generate_world
+    from pipelines.generate.history import generate_history
 
     try:
+        if months:
+            done = generate_history(resolve_home(home), households=households, seed=seed, months=months)
+            console.print(f"generated {len(done['months'])} months into {resolve_home(home)}/inbox; late: "
+                          f"{', '.join(done['late'])}; missing in the last month: {done['missing']}")
+            return
         summary = generate_world(resolve_home(home), households=households, seed=seed, month=_check_month(month) or month)
     except OnetableError as exc:
         _fail(exc)
@@ -69,10 +78,12 @@ def generate(home: Home = None, households: int = 2000, seed: int = 20180831,
 
 @app.command()
 def run(home: Home = None, month: Month = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False) -> None:
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+        poll: Annotated[bool, typer.Option("--poll", help="Poll mode (for schedules): take a file only once its size "
+                                           "and mtime are unchanged since the previous poll.")] = False) -> None:
     """Process whatever is in the workspace's inbox and publish."""
     try:
-        result = _run(resolve_home(home), _check_month(month))
+        result = _run(resolve_home(home), _check_month(month), poll)
     except OnetableError as exc:
         _fail(exc)
     if as_json:
@@ -83,6 +94,26 @@ def run(home: Home = None, month: Month = None,
         print_summary(console, resolve_home(home), result)
     if result.get("blocked"):
         raise typer.Exit(1)
+
+
+@app.command()
+def restore(file_hash: Annotated[str, typer.Argument(help="The superseded file's content hash (at least 6 hex digits).")],
+            home: Home = None) -> None:
+    """Make an earlier, superseded file the one in force again (recorded in the ledger); the next run publishes it."""
+    from datetime import datetime
+
+    from pipelines.ledger import restore as restore_file
+    from pipelines.steps import working
+    from pipelines.workspace import open_workspace, writer_lock
+
+    try:
+        ws = open_workspace(resolve_home(home))
+        with writer_lock(ws), working(ws) as con:
+            done = restore_file(con, file_hash, datetime.now())
+    except OnetableError as exc:
+        _fail(exc)
+    console.print(f"restored {done.path} ({done.file_hash[:12]}): now {done.status}; superseded "
+                  f"{', '.join(done.replaced) or 'nothing'}. Run `onetable run --home {ws.home}` to publish.")
 
 
 @app.command()
@@ -115,6 +146,40 @@ def schema() -> None:
 
     for path in [*write_ddl(), *write_expectations()]:
         console.print(f"wrote {path}")
+
+
+@app.command()
+def status(home: Home = None, month: Month = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False) -> None:
+    """Per sender: submitted or missing, on time or late, rows, open problems, change against last month."""
+    import dataclasses
+
+    import duckdb
+    from rich.table import Table
+
+    from pipelines.status import due_days, latest_month, sender_status
+    from pipelines.workspace import Workspace
+
+    ws = Workspace(resolve_home(home))
+    try:
+        if not ws.working_db.exists():
+            raise UsageError(f"no run yet in `{ws.home}`", next_command=f"onetable run --home {ws.home}")
+        con = duckdb.connect(str(ws.working_db), read_only=True)
+        rows = sender_status(con, _check_month(month) or latest_month(con), due_days())
+    except OnetableError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, default=str, indent=2))
+        return
+    table = Table(title=f"submissions for {rows[0].month} (due day D of the following month)", title_justify="left")
+    for name in ("sender", "status", "submitted (Beijing)", "due", "files", "accepted", "rejected", "problems", "Δ accepted"):
+        table.add_column(name)
+    colour = {"on_time": "green", "late": "yellow", "missing": "red"}
+    for r in rows:
+        table.add_row(r.office, f"[{colour[r.verdict]}]{r.verdict}[/]", r.submitted_at or "", str(r.due), str(r.files),
+                      str(r.rows_accepted), str(r.rows_rejected), str(r.open_problems),
+                      "" if r.change is None else f"{r.change:+d}")
+    console.print(table)
 
 
 if __name__ == "__main__":  # `python -m pipelines.cli`, as the tests run it

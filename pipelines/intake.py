@@ -14,13 +14,14 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 
-from pipelines.workspace import UNKNOWN_OFFICE, Workspace
+from pipelines.workspace import UNKNOWN_OFFICE, Workspace, crash_point
 
+BEIJING = timezone(timedelta(hours=8))   # the offices' clock: submission times and due days are Beijing time
 TEMPORARY = ("~$*", ".~lock*", "*.part", "*.tmp", ".DS_Store", "Thumbs.db")
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
@@ -38,12 +39,21 @@ def is_temporary(name: str) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in TEMPORARY)
 
 
+def leads_elsewhere(name: str) -> bool:
+    """A name that, read as a path (Windows or POSIX), climbs out of its folder or names another place."""
+    pieces = name.replace("\\", "/").split("/")
+    return ".." in pieces or "\\" in name
+
+
 def _classify(ws: Workspace, path: Path, offices: set[str]) -> Candidate:
     rel = path.relative_to(ws.inbox).as_posix()
     parts = rel.split("/")
     office = parts[0] if len(parts) > 1 and parts[0] in offices else UNKNOWN_OFFICE
     if path.is_symlink():
         return Candidate(path, rel, office, "F9", f"`{rel}` 是一个链接（快捷方式），不是文件本身")
+    if leads_elsewhere(path.name):
+        return Candidate(path, rel, office, "F9", f"文件名 `{path.name}` 含有路径（`..` 或 `\\`），"
+                                                  "会指向本单位文件夹以外的位置")
     if len(parts) == 1:
         return Candidate(path, rel, office, "F5", f"`{rel}` 放在收件箱根目录，不在任何报送单位的文件夹里")
     if office == UNKNOWN_OFFICE:
@@ -91,11 +101,11 @@ def register_files(con: duckdb.DuckDBPyConnection, ws: Workspace, candidates: li
         if con.execute("SELECT 1 FROM ledger WHERE file_hash = ? AND path = ?",
                        [file_hash, cand.rel]).fetchall():
             continue
-        mtime = datetime.fromtimestamp(cand.path.lstat().st_mtime)
+        mtime = datetime.fromtimestamp(cand.path.lstat().st_mtime, BEIJING).replace(tzinfo=None)
         earlier = con.execute("""SELECT file_name FROM ledger WHERE file_hash = ? AND office = ? AND status NOT IN
                                  ('quarantined', 'duplicate') ORDER BY first_seen, path LIMIT 1""",
                               [file_hash, cand.office]).fetchall()
-        status, rule, reason = "received", cand.rule, cand.reason
+        status, rule, reason = ("quarantined" if cand.rule else "received"), cand.rule, cand.reason
         if rule is None and earlier:
             status, rule = "duplicate", "F8"
             reason = f"与已收到的文件 `{earlier[0][0]}` 内容完全相同，未重复计入"
@@ -103,8 +113,9 @@ def register_files(con: duckdb.DuckDBPyConnection, ws: Workspace, candidates: li
                        status, reason, rule, load_id, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                     [file_hash, cand.office, cand.rel, cand.path.name, size, now, mtime, status, reason,
                      rule, load_id_for(file_hash, config), file_hash if status == "duplicate" else None])
-        if rule and status != "duplicate":
-            quarantine_file(con, ws, file_hash, cand.rel, rule, reason or "")
+        crash_point("intake")
+        if status == "quarantined":   # recorded first: a run killed before the move finishes it next time
+            quarantine_file(con, ws, file_hash, cand.rel, rule or "", reason or "")
         elif status == "received":
             received.append(file_hash)
     return received
@@ -117,11 +128,14 @@ def quarantine_file(con: duckdb.DuckDBPyConnection, ws: Workspace, file_hash: st
     office = con.execute("SELECT office FROM ledger WHERE file_hash = ? AND path = ?",
                          [file_hash, rel]).fetchall()[0][0]
     target = ws.quarantine / office / f"{file_hash[:8]}_{Path(rel).name}"
+    if target.exists() or target.is_symlink():   # the same bytes and name from another subfolder: keep both
+        target = target.with_name(f"{file_hash[:8]}_{hashlib.sha256(rel.encode()).hexdigest()[:6]}_{Path(rel).name}")
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute("UPDATE ledger SET status = 'quarantined', rule = ?, reason = ? WHERE file_hash = ? AND path = ?",
                 [rule, reason, file_hash, rel])
+    crash_point("quarantine")
     if source.is_symlink() or source.exists():
-        shutil.move(str(source), str(target))
+        shutil.move(str(source), str(target))   # a link is moved as a link, never followed
 
 
 def finish_quarantine_moves(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
@@ -150,6 +164,7 @@ def fill_months(con: duckdb.DuckDBPyConnection, reporting_month: str) -> None:
 def settle_scopes(con: duckdb.DuckDBPyConnection, ws: Workspace) -> list[tuple[str, str]]:
     """New files supersede earlier ones of the same sender and month whose scope they cover;
     disjoint scopes add up; a partial overlap is quarantined (F10). Returns the F10 files."""
+    from pipelines.ledger import set_status
     from pipelines.periods import scope_covers, scopes_overlap
 
     quarantined = []
@@ -169,6 +184,5 @@ def settle_scopes(con: duckdb.DuckDBPyConnection, ws: Workspace) -> list[tuple[s
             quarantined.append((file_hash, rel))
             continue
         for old_hash, old_rel, _old_scope, _ in [e for e in earlier if scope_covers(scope, e[2])]:
-            con.execute("""UPDATE ledger SET status = 'superseded', reason = ? WHERE file_hash = ? AND path = ?""",
-                        [f"已被同月同范围的新文件 `{name}` 替换", old_hash, old_rel])
+            set_status(con, old_hash, old_rel, "superseded", f"已被同月同范围的新文件 `{name}` 替换", datetime.now())
     return quarantined

@@ -58,7 +58,9 @@ def _check_container(path: Path, head: bytes, limits: Limits) -> None:
     if lowered.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
         raise Unreadable("F1", "文件实际是网页（HTML），只是扩展名为 Excel；请在 Excel 中打开后另存为 xlsx")
     if suffix == ".xlsx" and head.startswith(OLE2):
-        raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送")
+        if is_encrypted_ooxml(path):
+            raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送")
+        return   # an .xls workbook under an .xlsx name: read it as what it is
     if suffix == ".xlsx":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -71,6 +73,13 @@ def _check_container(path: Path, head: bytes, limits: Limits) -> None:
         raise Unreadable("F1", "文件不是真正的 xls 工作簿（可能是文本或 CSV 改了扩展名）；请另存为 xlsx")
 
 
+def is_encrypted_ooxml(path: Path) -> bool:
+    """An encrypted xlsx is an OLE2 container holding `EncryptionInfo` and `EncryptedPackage` streams
+    (their directory names are UTF-16LE)."""
+    data = path.read_bytes()
+    return "EncryptedPackage".encode("utf-16-le") in data and "EncryptionInfo".encode("utf-16-le") in data
+
+
 def read_workbook(path: Path, limits: Limits) -> list[RawSheet]:
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -80,7 +89,11 @@ def read_workbook(path: Path, limits: Limits) -> list[RawSheet]:
         raise Unreadable("F6", f"文件大小 {path.stat().st_size} 字节超过上限 {limits.max_file_bytes} 字节")
     _check_container(path, head, limits)
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        if head.startswith(OLE2):   # by content: an .xls saved under another Excel name still opens
+            with open(path, "rb") as fh:
+                book = pc.CalamineWorkbook.from_filelike(fh)
+        else:
+            book = pc.CalamineWorkbook.from_path(str(path))
         sheets = [_read_sheet(book, name, limits) for name in book.sheet_names]
     except pc.PasswordError:
         raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送") from None
@@ -91,8 +104,9 @@ def read_workbook(path: Path, limits: Limits) -> list[RawSheet]:
 
 def _read_sheet(book: pc.CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
     sheet = book.get_sheet_by_name(name)
-    if sheet.total_height > limits.max_rows or sheet.total_width > limits.max_columns:
-        raise Unreadable("F6", f"工作表 `{name}` 有 {sheet.total_height} 行、{sheet.total_width} 列，超过上限"
+    height, width = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)   # end: last cell, 0-based
+    if height > limits.max_rows or width > limits.max_columns:
+        raise Unreadable("F6", f"工作表 `{name}` 有 {height} 行、{width} 列，超过上限"
                                f"（{limits.max_rows} 行、{limits.max_columns} 列）")
     rows = [[to_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     return RawSheet(name, rows)
@@ -110,6 +124,12 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     raise Unreadable("F7", "CSV 文件编码无法识别（支持 UTF-8、GB18030、带 BOM 的 UTF-16）；请另存为 UTF-8 的 CSV")
 
 
+def sniff_delimiter(text: str, lines: int = 10) -> str:
+    """Tab or comma, counted over the first non-empty lines (a title line may hold neither)."""
+    head = [line for line in text.splitlines()[: lines * 3] if line.strip()][:lines]
+    return "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
+
+
 def read_csv(path: Path, limits: Limits) -> list[RawSheet]:
     data = path.read_bytes()
     if not data.strip():
@@ -117,8 +137,7 @@ def read_csv(path: Path, limits: Limits) -> list[RawSheet]:
     if len(data) > limits.max_file_bytes:
         raise Unreadable("F6", f"文件大小 {len(data)} 字节超过上限 {limits.max_file_bytes} 字节")
     text, _ = decode_csv(data)
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    delimiter = sniff_delimiter(text)
     sheet = RawSheet(path.name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for record in reader:

@@ -21,7 +21,7 @@ from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
 from pipelines.specs import SourceSpec, config_hash, load_specs
 from pipelines.store import connect_working
-from pipelines.workspace import Workspace
+from pipelines.workspace import Workspace, clear_interrupted, crash_point, interrupted
 
 
 @dataclass(frozen=True)
@@ -55,20 +55,36 @@ def _file_finding(con: duckdb.DuckDBPyConnection, run_id: str, ref: FileRef) -> 
                                           detail=reason)])
 
 
-def take_in(ws: Workspace, run_id: str, now: datetime) -> list[FileRef]:
-    """Register every new file; quarantine what can never be used; return files to read."""
+def take_in(ws: Workspace, run_id: str, now: datetime, stable_only: bool = False) -> list[FileRef]:
+    """Register every new file; quarantine what can never be used; return files to read.
+
+    `stable_only` (poll mode): only files whose size and mtime did not change since the previous poll.
+    """
+    from pipelines import ledger
+
     specs = load_specs()
     with working(ws) as con:
         link.load_places(con, ws)
+        ledger.start_run(con, run_id, now, adopt=interrupted(ws))
+        clear_interrupted(ws)
         intake.finish_quarantine_moves(con, ws)
-        before = {tuple(r) for r in con.execute("SELECT file_hash, path FROM ledger").fetchall()}
-        intake.register_files(con, ws, intake.scan_inbox(ws, set(specs)), config_hash(), now)
-        for file_hash, path, status in con.execute("SELECT file_hash, path, status FROM ledger").fetchall():
-            if (file_hash, path) not in before and status in ("quarantined", "duplicate"):
-                _file_finding(con, run_id, FileRef(file_hash, path))
+        candidates = intake.scan_inbox(ws, set(specs))
+        if stable_only:
+            candidates = ledger.stable_candidates(con, candidates, now)
+        intake.register_files(con, ws, candidates, config_hash(), now)
+        _record_file_findings(con, run_id)
         rows = con.execute("SELECT file_hash, path FROM ledger WHERE status = 'received' ORDER BY first_seen, path"
                            ).fetchall()
     return [FileRef(h, p) for h, p in rows]
+
+
+def _record_file_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """The finding of every quarantined or duplicate file that has none yet (also one a killed run missed)."""
+    for file_hash, path in con.execute("""
+            SELECT l.file_hash, l.path FROM ledger l WHERE l.status IN ('quarantined', 'duplicate')
+              AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.file_hash = l.file_hash AND f.file_name = l.file_name
+                              AND f.rule = l.rule) ORDER BY l.first_seen, l.path""").fetchall():
+        _file_finding(con, run_id, FileRef(file_hash, path))
 
 
 def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
@@ -85,6 +101,7 @@ def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
             intake.quarantine_file(con, ws, ref.file_hash, ref.path, *problem)
             _file_finding(con, run_id, ref)
             return "quarantined"
+        crash_point("land")
         return "landed"
 
 
@@ -95,8 +112,8 @@ def settle(ws: Workspace, run_id: str, month: str | None) -> tuple[str, date] | 
         if reporting is None:
             return None
         intake.fill_months(con, reporting)
-        for file_hash, path in intake.settle_scopes(con, ws):
-            _file_finding(con, run_id, FileRef(file_hash, path))
+        intake.settle_scopes(con, ws)
+        _record_file_findings(con, run_id)
         year, mon = int(reporting[:4]), int(reporting[5:7])
         return reporting, date(year, mon, calendar.monthrange(year, mon)[1])
 
@@ -116,6 +133,7 @@ def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict
                        rows_rejected = ? WHERE file_hash = ? AND path = ?""",
                     [status, sum(counts.values()), counts["accepted"], counts["warned"], counts["rejected"],
                      ref.file_hash, ref.path])
+        crash_point("normalize")   # inside the transaction: a kill here rolls the whole file back
         con.execute("COMMIT")
         return counts
 
@@ -172,6 +190,7 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
     schema suites over the rows normalized in this run (P1, recorded once per load)."""
     from pipelines import validate as checks
     from pipelines.expect import run_contract_checks
+    from pipelines.history import update_history
 
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
@@ -179,6 +198,7 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
         con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
         summary = checks.run_checks(con, run_id, gx_dir)
         contract = run_contract_checks(con, run_id, gx_dir, load_ids) if load_ids else {}
+        update_history(con, "ABCDF")
         con.execute("COMMIT")
         found = {rule: n for rule, n in summary.findings.items() if n}
         return found | {f"P1:{table}": n for table, n in contract.items() if n}
@@ -188,11 +208,16 @@ def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
     """Build the candidate tables, gate them with the E rules (GX), swap in the analysts' database."""
     from pipelines import publish as pub
     from pipelines import validate as checks
+    from pipelines.findings import gate_report
+    from pipelines.history import update_history
 
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
         pub.build_candidate(con, pub.load_pseudonym_key(ws.home))
         result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir))
+        if result.status != "unchanged":  # the gate ran: E findings of this run are in `finding`
+            update_history(con, "E")
+        blocked = gate_report(con, run_id, result.blocking_rules, ws.working_db) if result.blocking_rules else {}
     return {"status": result.status, "published": result.status == "published", "version": result.version_id,
             "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
-            "seconds": result.seconds, "size_bytes": result.size_bytes}
+            "seconds": result.seconds, "size_bytes": result.size_bytes, **blocked}

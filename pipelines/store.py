@@ -12,7 +12,8 @@ from pipelines.schema import ROOT, Schema, load_schema, render_ddl
 SECTOR_TABLES = ["industry", "employment", "relocation", "ecology", "education", "health",
                  "social_security", "housing", "infra_village", "infra_household", "screening"]
 REGISTRY_TABLES = ["registry_household", "registry_person"]
-PIPELINE_TABLES = ["ledger", "landed_sheet", "landed_row", "link", "finding", "run_context"]
+PIPELINE_TABLES = ["ledger", "ledger_event", "intake_observation", "intake_run", "landed_sheet", "landed_row", "link",
+                   "finding", "run_context", "issue_history"]
 
 
 def norm_table(table: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,7 +100,12 @@ def open_workspace(home: Path | None, offices: list[str] | None = None) -> Works
 
 @contextmanager
 def writer_lock(ws: Workspace, wait: bool = False) -> Iterator[None]:
-    """One writer at a time: an OS lock on state/run.lock (released if the process dies)."""
+    """One writer at a time: an OS lock on state/run.lock (released if the process dies).
+
+    The lock file names its holder while held and is emptied on release, so a holder that was
+    killed leaves its name behind: the next writer then marks the workspace interrupted
+    (`state/interrupted`), as does a writer that fails; `take_in` adopts what that run recorded.
+    """
     path = ws.state / "run.lock"
     with open(path, "a+") as fh:
         try:
@@ -107,11 +113,44 @@ def writer_lock(ws: Workspace, wait: bool = False) -> Iterator[None]:
         except BlockingIOError:
             fh.seek(0)
             raise WorkspaceBusy(ws.home, fh.read().strip() or "unknown process") from None
+        fh.seek(0)
+        if fh.read().strip():
+            mark_interrupted(ws)
         fh.truncate(0)
         fh.write(f"pid {os.getpid()}")
         fh.flush()
         try:
             yield
+        except BaseException:
+            mark_interrupted(ws)
+            raise
         finally:
             fh.truncate(0)
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def mark_interrupted(ws: Workspace) -> None:
+    (ws.state / "interrupted").touch()
+
+
+def interrupted(ws: Workspace) -> bool:
+    """True when the previous writer was killed or failed before finishing (until cleared)."""
+    return (ws.state / "interrupted").exists()
+
+
+def clear_interrupted(ws: Workspace) -> None:
+    (ws.state / "interrupted").unlink(missing_ok=True)
+
+
+_CRASHES: dict[str, int] = {}
+
+
+def crash_point(stage: str) -> None:
+    """Test hook for the crash tests: with `ONETABLE_CRASH_AT=<stage>:<n>` set, the n-th time this
+    process reaches `stage` it SIGKILLs itself (nothing runs after: no finally, no atexit)."""
+    wanted = os.environ.get("ONETABLE_CRASH_AT")
+    if not wanted or wanted.partition(":")[0] != stage:
+        return
+    _CRASHES[stage] = _CRASHES.get(stage, 0) + 1
+    if _CRASHES[stage] >= int(wanted.partition(":")[2] or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
