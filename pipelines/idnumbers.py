@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 from typing import NamedTuple
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -48,7 +49,7 @@ def id_check_char(first17: str) -> str:
     """The MOD 11-2 check character of a 17-digit body."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"an ID body must be 17 ASCII digits, got {first17!r}")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 

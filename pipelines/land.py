@@ -8,83 +8,26 @@ are not data. A workbook where no sheet matches the sender's layout is quarantin
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
-from functools import cache
 
 import duckdb
 import pyarrow as pa
 
-from pipelines.cells import normalize_header, normalize_text, split_header_unit
+from pipelines import headers
+from pipelines.cells import normalize_header, normalize_text
+from pipelines.headers import Layout, Mismatch, a4_reason, column_letter, map_headers
 from pipelines.periods import detect_month, scope_of
 from pipelines.read import RawSheet
-from pipelines.specs import ColumnSpec, SheetSpec, SourceSpec
+from pipelines.specs import SheetSpec, SourceSpec
 
-HEADER_SEARCH_ROWS = 12
 FOOTER = re.compile(r"^(填表人|填表|审核人|审核|制表|负责人|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：])")
-
-
-@dataclass
-class Layout:
-    spec: SheetSpec
-    header_row: int                                   # Excel row number
-    headers: list[str]                                # as written
-    columns: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # target -> (index, unit)
-
-
-@dataclass
-class Mismatch:
-    missing: list[str]
-    closest: str | None
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-@cache
-def _spellings(spellings: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(split_header_unit(normalize_header(s))[0] for s in spellings)
-
-
-def _match(spec: ColumnSpec, base: str) -> bool:
-    return base in _spellings(tuple(spec.spellings()))
-
-
-def _map_row(spec: SheetSpec, row: list[tuple[str | None, str]]) -> dict[str, tuple[int, str | None]]:
-    found: dict[str, tuple[int, str | None]] = {}
-    for index, (text, _kind) in enumerate(row):
-        if not text:
-            continue
-        base, unit = split_header_unit(normalize_header(text))
-        for col in spec.columns:
-            if col.target not in found and _match(col, base):
-                found[col.target] = (index, unit)
-                break
-    return found
+__all__ = ["Layout", "Mismatch", "column_letter", "data_rows", "detect_layout", "land_file", "map_headers",
+           "match_sheets"]
 
 
 def detect_layout(sheet: RawSheet, spec: SheetSpec) -> Layout | Mismatch:
-    best: tuple[int, int, dict[str, tuple[int, str | None]]] = (-1, 0, {})
-    for r, row in enumerate(sheet.rows[: max(HEADER_SEARCH_ROWS, spec.title_rows[1] + 3)]):
-        found = _map_row(spec, row)
-        if len(found) > best[0]:
-            best = (len(found), r, found)
-    _, r, found = best
-    needed = [c for c in spec.columns if not c.optional]
-    missing = [c.header for c in needed if c.target not in found]
-    if not missing:
-        headers = [t or "" for t, _ in sheet.rows[r]]
-        return Layout(spec, r + 1, headers, found)
-    written = [t for t, _ in (sheet.rows[r] if sheet.rows else []) if t]
-    close = [m for h in missing for m in difflib.get_close_matches(h, written, n=1, cutoff=0.3)]
-    return Mismatch(missing, close[0] if close else (written[0] if written else None))
+    """The sheet's header (one or two rows, below any number of title rows) for `spec`."""
+    return headers.detect_layout(sheet.rows, spec)
 
 
 def match_sheets(sheets: list[RawSheet], source: SourceSpec) -> tuple[list[tuple[RawSheet, Layout]], str]:
@@ -102,28 +45,40 @@ def match_sheets(sheets: list[RawSheet], source: SourceSpec) -> tuple[list[tuple
                 break
             if worst is None or len(result.missing) < len(worst.missing):
                 worst = result
-    reason = ""
-    if not matched and worst is not None:
-        reason = (f"没有找到本单位模板的表头，缺少列：{'、'.join(worst.missing[:8])}"
-                  + (f"；最接近的表头是 `{worst.closest}`" if worst.closest else "")
-                  + "；请使用本单位的报送模板")
+    reason = a4_reason(worst) if not matched and worst is not None else ""
     return matched, reason
 
 
 def is_footer(row: list[tuple[str | None, str]]) -> bool:
-    texts = [t for t, _ in row if t and t.strip()]
-    return bool(texts) and bool(FOOTER.match(normalize_text(texts[0]) or ""))
+    first = next((t for t, _ in row if t and t.strip()), None)
+    return first is not None and bool(FOOTER.match(normalize_text(first) or ""))
+
+
+def _header_forms(sheet: RawSheet, layout: Layout) -> set[tuple[str, ...]]:
+    """The normalized header as combined and as each written header row (to spot repeats)."""
+    rows: list[list[str | None]] = [[t for t, _ in row] for row in
+                                    sheet.rows[layout.header_row - layout.header_rows: layout.header_row]]
+    combined: list[str | None] = [*layout.headers]
+    return {_normalized(texts) for texts in [combined, *rows]}
+
+
+def _normalized(texts: list[str | None]) -> tuple[str, ...]:
+    out = [normalize_header(t) for t in texts]
+    while out and not out[-1]:
+        out.pop()
+    return tuple(out)
 
 
 def data_rows(sheet: RawSheet, layout: Layout) -> list[tuple[int, list[tuple[str | None, str]]]]:
     """(Excel row number, cells) of every data row below the header."""
-    header = [normalize_header(h) for h in layout.headers]
+    forms = _header_forms(sheet, layout)
+    firsts = {f[0] for f in forms if f}
     out = []
     for r in range(layout.header_row, len(sheet.rows)):
         row = sheet.rows[r]
         if not any(t and t.strip() for t, _ in row) or is_footer(row):
             continue
-        if [normalize_header(t) for t, _ in row][: len(header)] == header:
+        if row and normalize_header(row[0][0]) in firsts and _normalized([t for t, _ in row]) in forms:
             continue   # a repeated header (multi-page exports)
         out.append((r + 1, row))
     return out
@@ -135,18 +90,23 @@ LANDED_SCHEMA = pa.schema([("load_id", pa.string()), ("office", pa.string()), ("
                            ("cells", pa.list_(pa.string())), ("kinds", pa.string())])
 
 
-def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawSheet, layout: Layout) -> int:
-    """Insert the sheet's header and data rows; returns the number of data rows."""
-    rows = data_rows(sheet, layout)
+def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawSheet, layout: Layout,
+               rows: list[tuple[int, list[tuple[str | None, str]]]] | None = None) -> int:
+    """Insert the sheet's header and data rows (`rows`: its data_rows, if known); returns their number."""
+    rows = data_rows(sheet, layout) if rows is None else rows
     n = len(rows)
+    numbers = [r for r, _ in rows]
+    uid = f"{meta['file_hash'][:12]}:{sheet.name}:"
+    texts, kinds = [], []
+    for _, cells in rows:
+        text, kind = zip(*cells, strict=True) if cells else ((), ())
+        texts.append(list(text))
+        kinds.append("".join(kind))
     table = pa.table({
-        "load_id": [meta["load_id"]] * n, "office": [meta["office"]] * n,
-        "file_hash": [meta["file_hash"]] * n, "file_name": [meta["file_name"]] * n,
-        "sheet": [sheet.name] * n, "row": [r for r, _ in rows],
-        "row_uid": [f"{meta['file_hash'][:12]}:{sheet.name}:{r}" for r, _ in rows],
-        "tbl": [layout.spec.table] * n,
-        "cells": [[t for t, _ in cells] for _, cells in rows],
-        "kinds": ["".join(k for _, k in cells) for _, cells in rows]}, schema=LANDED_SCHEMA)
+        "load_id": pa.repeat(meta["load_id"], n), "office": pa.repeat(meta["office"], n),
+        "file_hash": pa.repeat(meta["file_hash"], n), "file_name": pa.repeat(meta["file_name"], n),
+        "sheet": pa.repeat(sheet.name, n), "row": numbers, "row_uid": [uid + str(r) for r in numbers],
+        "tbl": pa.repeat(layout.spec.table, n), "cells": texts, "kinds": kinds}, schema=LANDED_SCHEMA)
     con.execute("INSERT INTO landed_sheet VALUES (?,?,?,?,?,?,?,?)",
                 [meta["load_id"], meta["office"], meta["file_hash"], meta["file_name"], sheet.name,
                  layout.spec.table, layout.header_row, layout.headers])
@@ -157,7 +117,7 @@ def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawS
 
 
 def _titles(sheet: RawSheet, layout: Layout) -> list[str]:
-    return [" ".join(t for t, _ in row if t) for row in sheet.rows[: layout.header_row - 1]]
+    return [" ".join(t for t, _ in row if t) for row in sheet.rows[: layout.header_row - layout.header_rows]]
 
 
 def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list[RawSheet],
@@ -166,7 +126,8 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
     matched, reason = match_sheets(sheets, source)
     if not matched:
         return "A4", reason
-    if all(not data_rows(sheet, layout) for sheet, layout in matched):
+    rows = [data_rows(sheet, layout) for sheet, layout in matched]
+    if not any(rows):
         return "F3", "文件只有表头，没有数据行"
     titles = [t for sheet, layout in matched for t in _titles(sheet, layout) if t]
     month = detect_month(titles, meta["file_name"], None)
@@ -174,14 +135,14 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
         bare = detect_month(titles, meta["file_name"], 1)  # a month without a year: year filled later
         month = f"????{bare[4:]}" if bare else None
     scope_values: list[str | None] = []
-    for sheet, layout in matched:
+    for (_, layout), sheet_rows in zip(matched, rows, strict=True):
         if source.scope in layout.columns:
             index = layout.columns[source.scope][0]
-            scope_values += list({row[index][0] for _, row in data_rows(sheet, layout) if index < len(row)})
+            scope_values += list({row[index][0] for _, row in sheet_rows if index < len(row)})
     scope = scope_of(scope_values, source.scope or "", counties, titles, meta["file_name"])
     con.execute("BEGIN TRANSACTION")
-    for sheet, layout in matched:
-        land_sheet(con, meta, sheet, layout)
+    for (sheet, layout), sheet_rows in zip(matched, rows, strict=True):
+        land_sheet(con, meta, sheet, layout, sheet_rows)
     con.execute("UPDATE ledger SET status = 'landed', month = ?, scope = ? WHERE file_hash = ? AND path = ?",
                 [month, scope, meta["file_hash"], meta["path"]])
     con.execute("COMMIT")

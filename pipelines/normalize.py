@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import cells
-from pipelines.land import Layout, _map_row, column_letter
+from pipelines.headers import Layout, column_letter, map_headers
 from pipelines.schema import Schema
 from pipelines.specs import ColumnSpec, SheetSpec, SourceSpec
 from pipelines.store import norm_table
@@ -77,15 +77,27 @@ def _parse_column(col: ColumnSpec, index: int, unit: str | None, rows: list[tupl
     return out
 
 
-def _row_outcome(spec: SheetSpec, parsed: dict[str, cells.Parsed]) -> tuple[str, list[str]]:
-    """(outcome, targets whose failure rejects the row)."""
-    keys_ok = [t for t in spec.key if parsed[t].value is not None]
-    if not keys_ok:
+def _row_outcome(spec: SheetSpec, parsed: dict[str, cells.Parsed], failed: bool) -> tuple[str, list[str]]:
+    """(outcome, targets whose failure rejects the row); `failed`: some cell of the row failed."""
+    if all(parsed[t].value is None for t in spec.key):
         return "rejected", list(spec.key)
     required = [c.target for c in spec.columns if c.required and parsed[c.target].value is None]
     if required:
         return "rejected", required
-    return ("warned" if any(p.failed for p in parsed.values()) else "accepted"), []
+    return ("warned" if failed else "accepted"), []
+
+
+def _noted_rows(parsed_cols: dict[str, list[cells.Parsed]]) -> tuple[set[int], set[int]]:
+    """(rows with any finding, rows with a cell emptied by its finding), one pass per column."""
+    noted: set[int] = set()
+    failed: set[int] = set()
+    for column in parsed_cols.values():
+        for i, p in enumerate(column):
+            if p.rule is not None:
+                noted.add(i)
+                if p.value is None:
+                    failed.add(i)
+    return noted, failed
 
 
 def normalize_sheet(layout: Layout, sheet: str, rows: list[tuple], schema: Schema, as_of: date) -> SheetResult:
@@ -93,24 +105,31 @@ def normalize_sheet(layout: Layout, sheet: str, rows: list[tuple], schema: Schem
     result = SheetResult(spec.table)
     columns = {c.target: c for c in spec.columns if c.target in layout.columns}
     parsed_cols = {t: _parse_column(c, *layout.columns[t], rows, schema, as_of) for t, c in columns.items()}
+    noted, failed = _noted_rows(parsed_cols)
+    originals = [t for t in columns if f"{t}_original" in schema.columns]
     for i, (row, uid, values, _kinds) in enumerate(rows):
         parsed = {t: parsed_cols[t][i] for t in columns}
         for t in spec.key:
             parsed.setdefault(t, cells.EMPTY)
-        outcome, rejecting = _row_outcome(spec, parsed)
+        outcome, rejecting = _row_outcome(spec, parsed, i in failed)
         record: dict[str, Any] = {"row": row, "row_uid": uid, "outcome": outcome}
-        for t, p in parsed.items():
-            record[t] = p.value
-            if p.original and f"{t}_original" in schema.columns:
-                record[f"{t}_original"] = p.original
+        record.update((t, p.value) for t, p in parsed.items())
+        record.update((f"{t}_original", parsed[t].original) for t in originals if parsed[t].original)
         result.records.append(record)
-        for t, p in parsed.items():
-            if t not in columns and t in rejecting:
-                result.findings.append(RawFinding("A1.missing", "reject", sheet, row, None, None, None,
-                                                  "缺少关联键列"))
-            elif p.rule or (t in rejecting and p.value is None):
-                result.findings.append(_cell_finding(t, p, t in rejecting, layout, sheet, row, values))
+        if i in noted or rejecting:
+            result.findings += _row_findings(parsed, columns, rejecting, layout, sheet, row, values)
     return result
+
+
+def _row_findings(parsed: dict[str, cells.Parsed], columns: dict[str, ColumnSpec], rejecting: list[str],
+                  layout: Layout, sheet: str, row: int, values: list[str | None]) -> list[RawFinding]:
+    out = []
+    for t, p in parsed.items():
+        if t not in columns and t in rejecting:
+            out.append(RawFinding("A1.missing", "reject", sheet, row, None, None, None, "缺少关联键列"))
+        elif p.rule or (t in rejecting and p.value is None):
+            out.append(_cell_finding(t, p, t in rejecting, layout, sheet, row, values))
+    return out
 
 
 def _cell_finding(target: str, p: cells.Parsed, rejecting: bool, layout: Layout, sheet: str, row: int,
@@ -123,8 +142,11 @@ def _cell_finding(target: str, p: cells.Parsed, rejecting: bool, layout: Layout,
                       values[index] if index < len(values) else None, detail)
 
 
-def flag_duplicates(result: SheetResult, spec: SheetSpec, seen: dict[tuple, int]) -> None:
+def flag_duplicates(result: SheetResult, layout: Layout, seen: dict[tuple, int]) -> None:
     """A8: a later row repeating an earlier row's unique key (in the same file) is rejected."""
+    spec = layout.spec
+    names = "、".join(layout.headers[layout.columns[t][0]] if t in layout.columns else t
+                     for t in spec.unique_columns)
     for rec in result.records:
         if rec["outcome"] == "rejected":
             continue
@@ -134,7 +156,7 @@ def flag_duplicates(result: SheetResult, spec: SheetSpec, seen: dict[tuple, int]
         if key in seen:
             rec["outcome"] = "rejected"
             result.findings.append(RawFinding("A8", "reject", "", rec["row"], None, None, None,
-                                              f"与第 {seen[key]} 行重复（{'、'.join(spec.unique_columns)}）"))
+                                              f"与第 {seen[key]} 行重复（{names}相同）"))
         else:
             seen[key] = rec["row"]
 
@@ -178,7 +200,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> N
 
 def layout_for(source: SourceSpec, table: str, headers: list[str], header_row: int) -> Layout:
     spec = source.sheet_for_table(table)
-    found = _map_row(spec, [(h or None, "s") for h in headers])
+    found = map_headers(spec, [h or None for h in headers])
     return Layout(spec, header_row, headers, found)
 
 
@@ -212,7 +234,7 @@ def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source:
         layout = layout_for(source, table, headers, header_row)
         rows = _sheet_rows(con, meta["load_id"], sheet)
         res = normalize_sheet(layout, sheet, rows, schema, as_of)
-        flag_duplicates(res, layout.spec, seen.setdefault(table, {}))
+        flag_duplicates(res, layout, seen.setdefault(table, {}))
         flag_autofill(res, layout, rows, sheet)
         for f in res.findings:
             f.sheet = f.sheet or sheet

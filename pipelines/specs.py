@@ -74,6 +74,7 @@ class SourceSpec(Strict):
     coverage: Literal["sparse", "exhaustive"]
     scope: str | None = None        # canonical column whose values say what part a file covers
     owns: list[str] = []
+    due_day: int = Field(10, ge=1, le=28)   # files for a month are due by this day of the following month
     sheets: list[SheetSpec] = Field(min_length=1)
     path: str = ""                  # filled in by the loader
 
