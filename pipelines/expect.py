@@ -94,8 +94,10 @@ def _plain(value: Any) -> Any:
 
 def save_result(result: Any, out: Path) -> None:
     """The suite's validation result as JSON (GX's to_json_dict deep-copies every id: too slow)."""
+    meta = json.loads(json.dumps(result.meta, default=lambda o: o.to_json_dict() if hasattr(o, "to_json_dict")
+                                 else _plain(o)))
     data = {"suite_name": result.suite_name, "success": result.success, "statistics": result.statistics,
-            "results": [{"expectation_config": r.expectation_config.to_json_dict(), "success": r.success,
+            "meta": meta, "results": [{"expectation_config": r.expectation_config.to_json_dict(), "success": r.success,
                          "result": r.result, "exception_info": r.exception_info} for r in result.results]}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=_plain), encoding="utf-8")

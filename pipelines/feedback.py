@@ -1,4 +1,5 @@
-"""Feedback: a receipt (回执, xlsx, Chinese headers) per file in `outbox/<office>/`.
+"""Feedback: a receipt (回执, xlsx, Chinese headers) per file in `outbox/<office>/`, and the
+monthly correction list (纠错清单) per sender (pipelines/corrections.py).
 
 A receipt gives the file's status and row counts and one line per problem in the sender's own
 terms: sheet, row as Excel shows it, column letter and header, the value, the rule in plain
@@ -68,10 +69,13 @@ def write_receipt(path: Path, summary: dict[str, object], problems: list[dict[st
 
 
 def write_feedback(ws: Workspace, run_id: str) -> int:
-    """Rewrite the receipt of every file in the ledger; returns the number written."""
+    """Rewrite the receipt of every file in the ledger and each sender's correction list of the
+    reporting month; returns the number of workbooks written."""
+    from pipelines.corrections import write_correction_lists
     from pipelines.steps import working
 
     with working(ws) as con:
+        lists = write_correction_lists(ws, con)
         files = _dicts(con, "SELECT * FROM ledger ORDER BY first_seen, path")
         for f in files:
             problems = _dicts(con, """SELECT * FROM finding WHERE file_hash = ? AND file_name = ?
@@ -79,7 +83,7 @@ def write_feedback(ws: Workspace, run_id: str) -> int:
                                       ORDER BY sheet NULLS FIRST, row NULLS FIRST, column_letter, rule""",
                               [f["file_hash"], f["file_name"]])
             write_receipt(receipt_path(ws, str(f["office"]), str(f["file_name"]), str(f["file_hash"])), f, problems)
-    return len(files)
+    return len(files) + len(lists)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[dict[str, object]]:

@@ -68,3 +68,22 @@ def insert_findings(con: duckdb.DuckDBPyConnection, records: Sequence[Mapping[st
         con.execute("INSERT INTO finding BY NAME SELECT * FROM _findings")
         con.unregister("_findings")
     return len(records)
+
+
+def gate_report(con: duckdb.DuckDBPyConnection, run_id: str, blocking: Sequence[str], working_db: object
+                ) -> dict[str, Any]:
+    """What a blocked run says: which rules blocked (rows found by each, title) and how to list the
+    rows (the E findings are in the working database's `finding`, office data_office)."""
+    from pipelines.validate import load_rules
+
+    rules = load_rules()
+    counts = dict(con.execute("SELECT rule, count(*) FROM finding WHERE run_id = ? AND office = 'data_office' "
+                              "AND list_contains(?, rule) GROUP BY rule", [run_id, list(blocking)]).fetchall())
+    sql = ("SELECT rule, household_id, person_id, value, message FROM finding WHERE office = 'data_office' "
+           f"AND severity = 'blocking' AND run_id = '{run_id}' ORDER BY rule, household_id")
+    command = f'duckdb -readonly "{working_db}" "{sql}"'
+    lines = [f"{r} {rules[r].title_zh}: {counts.get(r, 0)} row(s)" for r in blocking]
+    message = ("publication blocked (发布被阻止), the previous version stays: " + "; ".join(lines)
+               + f". List the rows: {command}")
+    return {"blocking_counts": {r: counts.get(r, 0) for r in blocking}, "blocking_sql": sql,
+            "how_to_see": command, "blocking_message": message}

@@ -65,8 +65,15 @@ def print_summary(console: Console, home: Path, result: dict[str, Any]) -> None:
     status = published.get("status", result.get("reason", "not published"))
     if published.get("blocking_rules"):
         status += " by " + ", ".join(published["blocking_rules"]) + "; the previous version stays"
+        if published.get("blocking_message"):
+            status += f"\n{published['blocking_message']}"
+        if published.get("how_to_see"):
+            status += f"\nsee the rows: {published['how_to_see']}"
     console.print(f"reporting month {result.get('reporting_month')}, as of {result.get('as_of')}, "
                   f"version {result.get('version')}: {status}")
     timings = result.get("timings", {})
     console.print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
-    console.print(f"analysts' database: {ws.published_db}\nfeedback: {ws.outbox}/<office>/")
+    console.print(f"analysts' database: {ws.published_db}\nfeedback: {ws.outbox}/<office>/ "
+                  "(回执 per file, 纠错清单 per sender and month)")
+    if result.get("data_docs"):
+        console.print(f"GX Data Docs: {result['data_docs']}")

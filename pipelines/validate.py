@@ -165,6 +165,7 @@ class CheckSummary:
     layers: dict[str, bool]        # layer (suite) -> GX success
     sql_seconds: float
     gx_seconds: float
+    layer_seconds: dict[str, float] | None = None   # layer (suite) -> seconds in GX
 
     @property
     def failed(self) -> list[str]:
@@ -230,6 +231,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     failing: dict[str, set[str]] = {r.id: set() for r in rules}
     known: dict[str, set[str]] = {r.id: set() for r in rules}
     success: dict[str, bool] = {}
+    timing: dict[str, float] = {}
     for name in dict.fromkeys(n for r in rules for n in r.layer):
         members = [r for r in rules if name in r.layer]
         subjects = _subjects(con, name, declared.get(name), checks_dir, [x for r in members for x in rows[r.id]])
@@ -237,8 +239,9 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
         for r in members:
             frame[r.id] = frame["row_uid"].isin({x["subject"] for x in rows[r.id]})
             known[r.id] |= set(frame.loc[frame[r.id], "row_uid"])
-        suite = flag_suite(name, tuple(r.id for r in members))
+        suite, started = flag_suite(name, tuple(r.id for r in members)), time.perf_counter()
         success[name], found = validate_frame(suite, frame, "row_uid", gx_dir / f"{name}.json")
+        timing[name] = time.perf_counter() - started
         for config, ids in found:
             failing[config["rule"]] |= ids
     _no_strays(rules, rows, known, rules_path)
@@ -247,7 +250,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     store_findings(con, run_id, [r.id for r in rules], records)
     counts = Counter(x["rule"] for x in records)
     gx_seconds = time.perf_counter() - start - sql_seconds
-    return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds)
+    return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing)
 
 
 def _no_strays(rules: list[Rule], rows: dict[str, list[dict[str, Any]]], known: dict[str, set[str]],

@@ -1,0 +1,96 @@
+"""Correction lists (xlsx, no formula) and GX Data Docs (offline) without running the whole flow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import openpyxl
+import pandas as pd
+
+from pipelines.corrections import SHEETS, list_path, problems, write_correction_list
+from pipelines.expect import flag_suite, validate_frame
+from pipelines.gxdocs import build_data_docs
+from pipelines.history import ensure_table
+from pipelines.workspace import Workspace
+
+# any URL naming a host: scheme-relative or http(s), except localhost
+OUTSIDE = re.compile(r"(?:https?:)?//(?!localhost\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.I)
+
+
+def problem(rule: str, **fields: Any) -> dict[str, Any]:
+    base = {"rule": rule, "severity": "warning", "office": "health", "file_name": "台账.xlsx", "file_hash": "h",
+            "sheet": "Sheet1", "row": 5, "column_name": "姓名", "column_letter": "B", "value": "张三",
+            "household_id": "H1", "person_id": "H1.1", "message": "问题", "fix": "请更正",
+            "first_seen_month": "2018-08", "resolved_month": None, "title": "标题"}
+    return {**base, **fields}
+
+
+def test_correction_list_opens_with_every_sheet_and_no_formula(tmp_path: Path) -> None:
+    path = list_path(Workspace(tmp_path), "health", "2018-08")
+    still = [problem("B2", value="=HYPERLINK(\"x\")"), problem("A7", value="+123", column_name="-金额"),
+             problem("B5", file_name=None, sheet=None, row=None, value="@SUM(A1)")]
+    fixed = [problem("B2", value="-1", resolved_month="2018-08")]
+    write_correction_list(path, "health", "2018-08", still, fixed)
+    assert path.name == "纠错清单_health_2018-08.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert tuple(book.sheetnames) == SHEETS
+    cells = [c for s in book for row in s.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    risky = [c for c in cells if str(c.value)[:1] and str(c.value)[0] in "=+-@"]
+    assert len(risky) == 5 and all(c.data_type == "s" for c in risky)
+    listed = [r for r in book["问题清单"].iter_rows(values_only=True)]
+    assert listed[0][:4] == ("序号", "文件名", "工作表", "行号") and len(listed) == 4
+    assert listed[1][6] == "=HYPERLINK(\"x\")" and listed[1][15] == "未解决"
+    resolved = list(book["已解决"].iter_rows(values_only=True))
+    assert len(resolved) == 2 and resolved[1][15] == "已解决" and resolved[1][16] == "2018-08"
+    summary = {r[0]: r for r in book["汇总"].iter_rows(values_only=True) if r[0]}
+    assert summary["B2"][1:] == ("姓名与建档立卡不一致", "警告（请核实更正）", 1, 1)
+    assert summary["未解决问题数"][1] == "3"
+
+
+def test_a_rerun_rewrites_the_same_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    write_correction_list(path, "health", "2018-08", [problem("B2")], [])
+    first = path.read_bytes()
+    write_correction_list(path, "health", "2018-08", [problem("B2")], [])
+    assert path.read_bytes() == first
+
+
+def test_lists_take_open_and_fixed_problems_from_the_history() -> None:
+    con = duckdb.connect()
+    ensure_table(con)
+    rows = [("k1", "B2", "warning", None, None), ("k2", "C6", "info", None, None),
+            ("k3", "B1", "warning", "2018-08", "fixed"), ("k4", "B3", "warning", "2018-08", "carried"),
+            ("k5", "P1.in_set", "warning", None, None)]
+    for key, rule, severity, month, resolution in rows:
+        con.execute("INSERT INTO issue_history (issue_key, rule, severity, office, resolved_run, resolved_month, "
+                    "resolution) VALUES (?, ?, ?, 'health', ?, ?, ?)", [key, rule, severity, month and "r2", month,
+                                                                        resolution])
+    still, fixed = problems(con, "health", "2018-08")
+    assert [p["rule"] for p in still] == ["B2"]          # info and the pipeline's P1 stay off the list
+    assert [p["rule"] for p in fixed] == ["B1"]          # carried to a newer file is not fixed
+
+
+def test_data_docs_are_built_offline(tmp_path: Path) -> None:
+    gx_dir = tmp_path / "gx" / "run-20180901T101010000001"
+    frame = pd.DataFrame({"row_uid": [f"u{i}" for i in range(30)]})
+    frame["B1"], frame["B2"] = frame.index % 7 == 0, False
+    validate_frame(flag_suite("health", ("B1", "B2")), frame, "row_uid", gx_dir / "health.json")
+    validate_frame(flag_suite("industry", ("B2",)), frame[["row_uid", "B2"]], "row_uid", gx_dir / "industry.json")
+    index = build_data_docs(gx_dir, gx_dir.name)
+    assert index is not None and index == gx_dir / "docs" / "index.html"
+    text = index.read_text(encoding="utf-8")
+    assert "health[B1,B2]" in text and "industry[B2]" in text and "未通过" in text
+    pages = [p for p in index.parent.rglob("*") if p.suffix in (".html", ".css", ".js")]
+    assert len([p for p in pages if p.suffix == ".html"]) >= 3
+    leaks = {str(p.relative_to(index.parent)): OUTSIDE.findall(p.read_text(encoding="utf-8")) for p in pages}
+    assert {k: v for k, v in leaks.items() if v} == {}
+    for href in re.findall(r'<a href="([^"#]+)"', text):
+        from urllib.parse import unquote
+
+        assert (index.parent / unquote(href)).exists()
+    again = build_data_docs(gx_dir, gx_dir.name)   # a second build in the same process: only this run's suites
+    assert again == index and "industry[B2]" in index.read_text(encoding="utf-8")
