@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -436,6 +437,106 @@ def test_published_file_is_documented_and_readable_by_duckdb_14(home: Path) -> N
     for table in publish.TABLES:
         cols = [r[0] for r in db.execute(f"DESCRIBE {table}").fetchall()]
         assert cols == [n for n, _ in publish.published_columns(schema, table)]
+    db.close()
+
+
+DUCKDB_CLI = "duckdb-cli==1.4.4"   # PyPI wheel shipping the standalone `duckdb` 1.4.4 binary (no Python module clash)
+
+
+@pytest.fixture(scope="session")
+def duckdb_14(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The DuckDB 1.4.4 CLI: $ONETABLE_DUCKDB_14 if set, else the environment's own `duckdb` if it is
+    1.4.4, else `duckdb-cli==1.4.4` from PyPI pip-installed into a directory of its own (pip --target
+    puts the binary in <dir>/bin)."""
+    given = os.environ.get("ONETABLE_DUCKDB_14")
+    if given:
+        return Path(given)
+    beside = Path(sys.executable).parent / "duckdb"      # duckdb-cli installed in this environment
+    if beside.exists() and not os.access(beside, os.X_OK):
+        beside.chmod(0o755)                              # pip installs the wheel's binary without its x bit
+    if beside.exists() and subprocess.run([str(beside), "--version"], capture_output=True, text=True,
+                                          check=False).stdout.startswith("v1.4.4"):
+        return beside
+    target = tmp_path_factory.mktemp("duckdb-cli")
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                           "--target", str(target), DUCKDB_CLI], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"pip install {DUCKDB_CLI} failed (set ONETABLE_DUCKDB_14 to a 1.4.4 binary " \
+                                 f"to run offline):\n{done.stderr}"
+    binary = target / "bin" / "duckdb"
+    binary.chmod(0o755)
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1.4.4"), version
+    return binary
+
+
+def cli(binary: Path, db: Path, sql: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(binary), "-readonly", "-csv", "-bail", str(db), "-c", sql], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_duckdb_14_cli_reads_every_table_and_view(home: Path, duckdb_14: Path) -> None:
+    con = new_working(home)
+    publish.publish_version(con, home, "v1", publish.sql_gate)
+    con.execute("UPDATE norm_infra_household SET drinking_water_safety = '不达标' "
+                "WHERE row_uid IN (SELECT row_uid FROM link WHERE household_id = 'H01')")
+    next_version(con, home, "v2")
+    path = publish.publish_version(con, home, "v2", publish.sql_gate).path
+    assert path is not None
+    db = duckdb.connect(str(path), read_only=True)
+    relations = dict(db.execute("SELECT table_name, estimated_size FROM duckdb_tables() UNION ALL "
+                                "SELECT view_name, NULL FROM duckdb_views() WHERE NOT internal").fetchall())
+    counts = {r: db.execute(f'SELECT count(*) FROM "{r}"').fetchone() for r in relations}
+    db.close()
+    assert set(relations) == {*publish.TABLES, "versions", *publish.HISTORY, *publish.VIEWS}
+    # every column of every row, read by the 1.4 client (a cast to text touches every value)
+    sql = "; ".join(f'SELECT \'{r}\' AS rel, count(*) AS n, sum(length(CAST(t AS VARCHAR))) > 0 AS read '
+                    f'FROM "{r}" t' for r in sorted(relations))
+    done = cli(duckdb_14, path, sql)
+    assert done.returncode == 0, done.stderr
+    got = [line.split(",") for line in done.stdout.splitlines() if not line.startswith("rel,")]
+    assert {rel: (int(n),) for rel, n, _ in got} == counts
+    assert {read for _, _, read in got} == {"true"}
+    changes = cli(duckdb_14, path, "SELECT household_id, changed_column FROM changes ORDER BY ALL")
+    assert changes.returncode == 0 and "H01,exit_water" in changes.stdout.splitlines()
+
+
+def test_duckdb_14_cli_cannot_read_the_default_storage_of_duckdb_2(tmp_path: Path, duckdb_14: Path) -> None:
+    assert duckdb.__version__ == "2.0.1"
+    path = tmp_path / "default.duckdb"
+    with duckdb.connect(str(path)) as con:      # duckdb 2.0.1, default storage version
+        con.execute("CREATE TABLE t AS SELECT 1 AS a")
+    done = cli(duckdb_14, path, "SELECT a FROM t")
+    assert done.returncode != 0 and "version number" in done.stderr, done.stdout + done.stderr
+
+
+def test_changes_view_lists_exactly_what_changed(home: Path) -> None:
+    con = new_working(home)
+    publish.publish_version(con, home, "v1", publish.sql_gate)
+    con.execute("UPDATE norm_infra_household SET drinking_water_safety = '不达标' "
+                "WHERE row_uid IN (SELECT row_uid FROM link WHERE household_id = 'H01')")
+    con.execute("UPDATE norm_registry_household SET poverty_status = '返贫' WHERE household_id = 'H25'")
+    con.execute("DELETE FROM norm_registry_person WHERE household_id = 'H23'")      # H23 leaves the roll
+    con.execute("DELETE FROM norm_registry_household WHERE household_id = 'H23'")
+    next_version(con, home, "v2")
+    assert publish.publish_version(con, home, "v2", publish.sql_gate).status == "published"
+    next_version(con, home, "v3")                                                 # nothing changed
+    assert publish.publish_version(con, home, "v3", publish.sql_gate).status == "published"
+    db = duckdb.connect(str(publish.published_path(home)), read_only=True)
+    rows = db.execute("SELECT household_id, change_kind, change_topic, changed_column, old_value, new_value "
+                      "FROM changes WHERE from_version = 'v1' AND to_version = 'v2' ORDER BY ALL").fetchall()
+    assert rows == [
+        ("H01", "changed", "exit_check", "exit_failed_tests", "[]", "[water]"),
+        ("H01", "changed", "exit_check", "exit_ready", "true", "false"),
+        ("H01", "changed", "exit_check", "exit_water", "pass", "fail"),
+        ("H01", "changed", "indicator", "drinking_water_safety", "达标", "不达标"),
+        ("H23", "removed", None, None, None, None),
+        ("H25", "changed", "status", "poverty_status", "未脱贫", "返贫"),
+    ]
+    pairs = db.execute("SELECT from_version, to_version, consecutive, count(DISTINCT household_id) FROM changes "
+                       "GROUP BY ALL ORDER BY ALL").fetchall()
+    assert pairs == [("v1", "v2", True, 3), ("v1", "v3", False, 3)]              # v2 -> v3: no change
+    (view,) = db.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'changes'").fetchone() or ("",)
+    assert "household_history" in view and str(home) not in view and "parquet" not in view   # no file path
     db.close()
 
 

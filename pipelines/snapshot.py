@@ -1,0 +1,178 @@
+"""The analysts' file of one version: published tables, versions, history, `changes`, comments, Parquet.
+
+`write_database` copies the candidate tables `pub.*` of the working database into a new file (storage
+v1.4.0, so DuckDB 1.4+ clients read it), carries the rows of earlier versions over from the file
+published before (attached as `prev`), adds the `changes` view (warehouse/published/changes.sql,
+its column comparisons generated from schemas/published.yaml) and COMMENT ON every table, view and
+column. `write_snapshots` writes the version's Parquet files. pipelines.publish swaps the file in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.schema import ROOT, Column, Schema, comment_text, load_schema, sql_type
+
+SQL_DIR = ROOT / "warehouse" / "published"
+CANDIDATE = "pub"
+STORAGE_VERSION = "v1.4.0"
+TABLES = ["household", "person", "village", "metrics", "issues"]
+HISTORY = {"household_history": "household", "metrics_history": "metrics"}
+VIEWS = ["changes"]
+# schema column -> published name, where the name is taken with another meaning in schemas/
+PUBLISHED_AS = {"metrics": {"place_name": "name", "metric_value": "value"}, "issues": {"column_name": "column"}}
+# household columns `changes` leaves out (the registry row's lineage moves with every new registry file)
+NOT_COMPARED = {"load_id", "office", "file_hash", "file_name", "sheet", "row", "row_uid", "month"}
+# household columns of the registry's own record (topic `status`); exit_* is `exit_check`, the rest `indicator`
+STATUS_EXTRA = {"county_code", "township_code", "village_code", "gazetteer_county_name", "gazetteer_township_name",
+                "gazetteer_village_name", "place_match", "is_unknown_village", "head_id_masked", "head_id_pseudonym",
+                "phone_masked", "phone_pseudonym", "member_count", "is_new", "income_line"}
+NEW, PREV = "onetable_new", "onetable_prev"
+
+
+def published_columns(schema: Schema, table: str) -> list[tuple[str, Column]]:
+    """(published name, schema column) of a published table or view, in order."""
+    renames = PUBLISHED_AS.get(table, {})
+    return [(renames.get(c, c), schema.columns[c]) for c in schema.table_columns(table)]
+
+
+def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -> None:
+    """The analysts' file of `version_id` at `tmp` (the previous file, if any, attached as PREV)."""
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    for stale in tmp.parent.glob("published.duckdb.*.tmp*"):  # left by a crashed run
+        stale.unlink()
+    schema = load_schema()
+    run(con, f"ATTACH {lit(tmp)} AS {NEW} (STORAGE_VERSION '{STORAGE_VERSION}')")
+    try:
+        for table in TABLES:
+            stamp = f" REPLACE ({lit(version_id)} AS version)" if table == "metrics" else ""
+            run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
+        _write_versions(con, schema, version_id)
+        for history, base in HISTORY.items():
+            _write_history(con, history, base, version_id)
+        run(con, f"CREATE VIEW {NEW}.main.changes AS {changes_sql(schema)}")
+        _write_comments(con, schema)
+        run(con, f"CHECKPOINT {NEW}")
+    finally:
+        run(con, f"DETACH {NEW}")
+    fsync(tmp)
+
+
+def changes_sql(schema: Schema) -> str:
+    """The `changes` view: warehouse/published/changes.sql with one comparison per household column."""
+    entries = []
+    for name, column in published_columns(schema, "household"):
+        if name in NOT_COMPARED or name == "household_id":
+            continue
+        topic = "exit_check" if name.startswith("exit_") else \
+            "status" if name in STATUS_EXTRA or name in schema.tables["registry_household"].columns else "indicator"
+        entries.append(f"{{'topic': {lit(topic)}, 'col': {lit(name)}, 'label': {lit(column.label)}, "
+                       f"'old_value': CAST(o.\"{name}\" AS VARCHAR), 'new_value': CAST(n.\"{name}\" AS VARCHAR)}}")
+    return read_sql(SQL_DIR / "changes.sql").replace("/*compared*/", ",\n        ".join(entries))
+
+
+def _write_versions(con: duckdb.DuckDBPyConnection, schema: Schema, version_id: str) -> None:
+    cols = ", ".join(f'"{n}" {sql_type(c)}' for n, c in published_columns(schema, "versions"))
+    run(con, f"CREATE TABLE {NEW}.main.versions ({cols})")
+    _carry_over(con, "versions", version_id)
+    summary = dict(con.execute(f"SELECT rule, count(*) FROM {CANDIDATE}.issues GROUP BY rule ORDER BY rule").fetchall())
+    params = {"version": version_id, "published_at": datetime.now(UTC).replace(tzinfo=None),
+              "rule_summary": json.dumps(summary, ensure_ascii=False)}
+    run(con, f"INSERT INTO {NEW}.main.versions BY NAME {read_sql(SQL_DIR / 'versions.sql')}", params)
+
+
+def _write_history(con: duckdb.DuckDBPyConnection, history: str, base: str, version_id: str) -> None:
+    select = f"SELECT * FROM {NEW}.main.{base}" if base == "metrics" else \
+        f"SELECT {lit(version_id)} AS version, * FROM {NEW}.main.{base}"
+    run(con, f"CREATE TABLE {NEW}.main.{history} AS {select}")
+    _carry_over(con, history, version_id)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, table: str, version_id: str) -> None:
+    """Rows of earlier versions from the previous published file (columns both files have)."""
+    if not table_exists(con, table, PREV):
+        return
+    old, new = (column_names(con, db, table) for db in (PREV, NEW))
+    common = ", ".join(f'"{c}"' for c in old if c in new)
+    run(con, f"INSERT INTO {NEW}.main.{table} BY NAME SELECT {common} FROM {PREV}.main.{table} "
+             f"WHERE version IS DISTINCT FROM {lit(version_id)}")
+
+
+def _write_comments(con: duckdb.DuckDBPyConnection, schema: Schema) -> None:
+    """COMMENT ON every table, view and column: Chinese label, unit and English meaning from schemas/."""
+    version_col = comment_text(schema.columns["version"])
+    for table in [*TABLES, "versions", *HISTORY, *VIEWS]:
+        base = HISTORY.get(table, table)
+        text = schema.tables[base].description + ("；历次发布版本（history of every version）" if table in HISTORY else "")
+        run(con, f"COMMENT ON {'VIEW' if table in VIEWS else 'TABLE'} {NEW}.main.{table} IS {lit(text)}")
+        columns = [(n, comment_text(c)) for n, c in published_columns(schema, base)]
+        if table in HISTORY and "version" not in dict(columns):
+            columns.insert(0, ("version", version_col))
+        for name, comment in columns:
+            run(con, f'COMMENT ON COLUMN {NEW}.main.{table}."{name}" IS {lit(comment)}')
+
+
+def write_snapshots(con: duckdb.DuckDBPyConnection, database: Path, folder: Path) -> None:
+    """Parquet per published table of the version, written aside then renamed into place."""
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with attached(con, database, NEW):
+        for table in [*TABLES, "versions"]:
+            run(con, f"COPY (SELECT * FROM {NEW}.main.{table}) TO {lit(tmp / f'{table}.parquet')} (FORMAT parquet)")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+
+
+@contextlib.contextmanager
+def attached(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> Iterator[None]:
+    """ATTACH `path` read-only as `alias` for the block, when the file exists."""
+    present = path.exists()
+    if present:
+        run(con, f"ATTACH {lit(path)} AS {alias} (READ_ONLY)")
+    try:
+        yield
+    finally:
+        if present:
+            run(con, f"DETACH {alias}")
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ? "
+                       "AND database_name = coalesce(?, current_database())", [table, database]).fetchall() != [(0,)]
+
+
+def column_names(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+        "AND table_name = ? ORDER BY column_index", [database, table]).fetchall()]
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
+    """Run a statement and consume its result: DuckDB 2 refuses new work (`con.sql`, as in the GX
+    gate) while a result of `execute` is pending."""
+    con.execute(sql, params).fetchall()
+
+
+def read_sql(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def lit(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
