@@ -72,21 +72,17 @@ class PublishResult:
     seconds: float = 0.0
 
 
-def load_pseudonym_key(home: Path) -> bytes:
-    """The key of the pseudonyms, `state/pseudonym.key`, created once (32 random bytes)."""
-    path = home / "state" / "pseudonym.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"pseudonym.key.{os.getpid()}.tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        os.chmod(tmp, 0o600)
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # atomic create-once: a concurrent first run keeps the winner's key
-        tmp.unlink()
-    key = path.read_bytes()
-    if len(key) < 16:
-        raise OnetableError(f"the pseudonym key `{path}` is too short ({len(key)} bytes); restore it from backup")
-    return key
+def load_pseudonym_key(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The key of the pseudonyms: 32 random bytes created once in the working database (table
+    `pseudonym_key`), so it stays with the full values and never reaches the analysts' file."""
+    found = con.execute("SELECT key_hex FROM pseudonym_key").fetchall()
+    if not found:
+        con.execute("INSERT INTO pseudonym_key VALUES (?)", [secrets.token_hex(32)])
+        found = con.execute("SELECT key_hex FROM pseudonym_key").fetchall()
+    if len(found) != 1 or len(found[0][0]) < 32:
+        raise OnetableError("the working database must hold exactly one pseudonym key of 16 bytes or more; "
+                            "restore `pseudonym_key` from backup (pseudonyms change if the key does)")
+    return bytes.fromhex(found[0][0])
 
 
 def pseudonym(key: bytes, kind: str, raw: str) -> str:

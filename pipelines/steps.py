@@ -213,7 +213,7 @@ def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
 
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
-        pub.build_candidate(con, pub.load_pseudonym_key(ws.home))
+        pub.build_candidate(con, pub.load_pseudonym_key(con))
         result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir))
         if result.status != "unchanged":  # the gate ran: E findings of this run are in `finding`
             update_history(con, "E")

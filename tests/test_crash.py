@@ -24,6 +24,7 @@ import pytest
 from test_bad_inputs import tiny_world
 
 from pipelines.publish import load_pseudonym_key
+from pipelines.store import connect_working
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = ("registry", "health", "social_security")
@@ -104,7 +105,9 @@ def files(folder: Path) -> list[str]:
 def runs(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("crash")
     world = tiny_world(base / "once", keep=KEEP)
-    load_pseudonym_key(base / "once")   # one key for the three copies: pseudonyms compare equal
+    con = connect_working(base / "once" / "warehouse" / "onetable.duckdb")
+    load_pseudonym_key(con)   # one key for the three copies (it lives in the working database): pseudonyms compare equal
+    con.close()
     for name in ("chain", "twice"):
         shutil.copytree(base / "once", base / name, symlinks=True)
     once = finish(onetable(env, base / "once"))

@@ -166,7 +166,7 @@ def candidate(world: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     shutil.copytree(world["home"] / "warehouse", home / "warehouse")
     shutil.copytree(world["home"] / "state", home / "state", ignore=shutil.ignore_patterns("prefect*", "*.lock"))
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
-    publish.build_candidate(con, publish.load_pseudonym_key(home))
+    publish.build_candidate(con, publish.load_pseudonym_key(con))
     yield con, home
     con.close()
 
@@ -196,7 +196,6 @@ def test_a_blocked_run_says_which_rules_and_how_to_see_the_rows(world: Any, tmp_
     home = tmp_path / "home"
     shutil.copytree(world["home"] / "warehouse", home / "warehouse")
     (home / "state").mkdir()
-    shutil.copy(world["home"] / "state" / "pseudonym.key", home / "state" / "pseudonym.key")
     ws = Workspace(home)
     path = publish.published_path(home)
     before = path.read_bytes()

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines import publish
+from pipelines.errors import OnetableError
 from pipelines.idnumbers import id_check_char
 from pipelines.schema import load_schema
 from pipelines.store import create_working_tables
@@ -209,13 +210,13 @@ def new_working(home: Path) -> duckdb.DuckDBPyConnection:
     create_working_tables(con)
     build_world(con)
     publish.ensure_place_table(con, home)
-    publish.build_candidate(con, publish.load_pseudonym_key(home))
+    publish.build_candidate(con, publish.load_pseudonym_key(con))
     return con
 
 
 def next_version(con: duckdb.DuckDBPyConnection, home: Path, version: str) -> None:
     con.execute("UPDATE run_context SET version_id = ?, run_id = ?", [version, "run-" + version])
-    publish.build_candidate(con, publish.load_pseudonym_key(home))
+    publish.build_candidate(con, publish.load_pseudonym_key(con))
 
 
 @pytest.fixture(scope="module")
@@ -639,10 +640,16 @@ def test_read_sql_through_sqlalchemy(home: Path) -> None:
 
 
 # --- small pieces -------------------------------------------------------------------------------------
-def test_pseudonym_key_created_once(tmp_path: Path) -> None:
-    key = publish.load_pseudonym_key(tmp_path)
-    assert len(key) == 32 and publish.load_pseudonym_key(tmp_path) == key
-    assert (tmp_path / "state" / "pseudonym.key").stat().st_mode & 0o777 == 0o600
+def test_pseudonym_key_created_once_in_the_working_database(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "onetable.duckdb"))
+    create_working_tables(con)
+    key = publish.load_pseudonym_key(con)
+    assert len(key) == 32 and publish.load_pseudonym_key(con) == key
+    assert con.execute("SELECT count(*) FROM pseudonym_key").fetchall() == [(1,)]
+    con.execute("INSERT INTO pseudonym_key VALUES ('00')")
+    with pytest.raises(OnetableError, match="exactly one pseudonym key"):
+        publish.load_pseudonym_key(con)
+    con.close()
     alias = publish.pseudonym(key, "id", "611025200501010011")
     assert re.fullmatch("[A-P]{24}", alias) and alias == publish.pseudonym(key, "id", " 611025200501010011")
     assert publish.pseudonym(key, "phone", "138 1234 5678") == publish.pseudonym(key, "phone", "13812345678")
