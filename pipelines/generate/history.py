@@ -9,8 +9,6 @@ records the truth (office, month, submitted_at, verdict) so tests can check the 
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import tempfile
 from datetime import datetime
@@ -18,7 +16,7 @@ from pathlib import Path
 
 from pipelines.errors import UsageError
 from pipelines.generate.model import Period
-from pipelines.generate.world import CST, generate_world
+from pipelines.generate.world import CST, generate_world, write_table_csv
 from pipelines.generate.writers import set_mtime
 from pipelines.specs import load_specs
 
@@ -93,14 +91,6 @@ def generate_history(home: Path, households: int = 2000, seed: int = 20180831, m
                     target = home / name / (path.name if name == "reference" else f"{month}_{path.name}")
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
-    _write_submissions(home / "generated" / "submissions.csv", records)
+    write_table_csv(home / "generated" / "submissions.csv", SUBMISSION_COLUMNS, records)
     return {"home": str(home), "months": wanted, "households": households,
             "submissions": len(records), "late": sorted(late), "missing": missing}
-
-
-def _write_submissions(path: Path, records: list[list[str]]) -> None:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SUBMISSION_COLUMNS)
-    writer.writerows(records)
-    path.write_bytes(out.getvalue().encode("utf-8"))

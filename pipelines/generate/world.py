@@ -173,7 +173,7 @@ def _write_world(home: Path, w: World, ctx: Ctx, seed: int) -> dict:
         for path in paths:
             set_mtime(path, _mtime(w.period, office))
     (home / "reference" / "places.csv").write_bytes(places_csv(w.villages))
-    _write_manifest(home / "generated" / "manifest.csv", manifest)
+    write_table_csv(home / "generated" / "manifest.csv", MANIFEST_COLUMNS, manifest)
     for path in (home / "reference" / "places.csv", home / "generated" / "manifest.csv"):
         set_mtime(path, created)
     summary["files"] = {office: [p.name for p in paths] for office, paths in sorted(written.items())}
@@ -196,9 +196,10 @@ def _unusable_files(home: Path, period: Period, written: dict[str, list[Path]],
     return rows
 
 
-def _write_manifest(path: Path, rows: list[list[str]]) -> None:
+def write_table_csv(path: Path, columns: list[str], rows: list[list[str]]) -> None:
+    """A small UTF-8 CSV with a header line (the manifest, the submissions record)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerow(columns)
     writer.writerows(rows)
     path.write_bytes(out.getvalue().encode("utf-8"))
