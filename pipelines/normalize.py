@@ -135,7 +135,7 @@ def _row_findings(parsed: dict[str, cells.Parsed], columns: dict[str, ColumnSpec
 def _cell_finding(target: str, p: cells.Parsed, rejecting: bool, layout: Layout, sheet: str, row: int,
                   values: list[str | None]) -> RawFinding:
     index = layout.columns[target][0]
-    rule = p.rule or ("A1.missing" if layout.spec.columns and target in layout.spec.key else "A5.missing")
+    rule = p.rule or ("A1.missing" if target in layout.spec.key else "A5.missing")
     detail = p.detail or "必填内容为空"
     severity = "info" if p.rule and p.rule.startswith("A3") else ("reject" if rejecting else "warning")
     return RawFinding(rule, severity, sheet, row, layout.headers[index], column_letter(index),

@@ -47,12 +47,11 @@ def _ledger_meta(con: duckdb.DuckDBPyConnection, ref: FileRef) -> dict[str, str]
 
 
 def _file_finding(con: duckdb.DuckDBPyConnection, run_id: str, ref: FileRef) -> None:
-    meta = _ledger_meta(con, ref)
-    rule, reason, status = con.execute("SELECT rule, reason, status FROM ledger WHERE file_hash = ? AND path = ?",
-                                       [ref.file_hash, ref.path]).fetchall()[0]
+    office, file_name, rule, reason, status = con.execute(
+        "SELECT office, file_name, rule, reason, status FROM ledger WHERE file_hash = ? AND path = ?",
+        [ref.file_hash, ref.path]).fetchall()[0]
     severity = "info" if status == "duplicate" else "quarantine"
-    record_findings(con, run_id, [Finding(rule, severity, meta["office"], meta["file_name"], ref.file_hash,
-                                          detail=reason)])
+    record_findings(con, run_id, [Finding(rule, severity, office, file_name, ref.file_hash, detail=reason)])
 
 
 def take_in(ws: Workspace, run_id: str, now: datetime, stable_only: bool = False) -> list[FileRef]:
