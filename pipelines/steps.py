@@ -185,8 +185,9 @@ class Timings:
 
 
 def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
-    """Rules B, C, D over the rows in force, through GX (recomputed every run), and the generated
-    schema suites over the rows normalized in this run (P1, recorded once per load)."""
+    """Every rule but E through GX: the reader's F and A detections of this run, rules B, C, D over
+    the rows in force (recomputed every run), and the generated schema suites over the rows
+    normalized in this run (P1, recorded once per load)."""
     from pipelines import validate as checks
     from pipelines.expect import run_contract_checks
     from pipelines.history import update_history
@@ -195,11 +196,12 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
     with working(ws) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
+        reader = checks.run_reader_checks(con, run_id, gx_dir, load_ids)
         summary = checks.run_checks(con, run_id, gx_dir)
         contract = run_contract_checks(con, run_id, gx_dir, load_ids) if load_ids else {}
         update_history(con, "ABCDF")
         con.execute("COMMIT")
-        found = {rule: n for rule, n in summary.findings.items() if n}
+        found = {rule: n for rule, n in (reader.findings | summary.findings).items() if n}
         return found | {f"P1:{table}": n for table, n in contract.items() if n}
 
 

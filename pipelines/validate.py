@@ -1,4 +1,5 @@
-"""Cross-checks (rules.md B, C, D; E at the publish gate): DuckDB selects, Great Expectations decides.
+"""Every rule through GX: F and A (the reader's detections), B, C, D, and E at the publish gate.
+DuckDB selects, Great Expectations decides.
 
 Every rule is declared in `expectations/rules.yaml` (`load_rules`). A rule with a SQL check names
 `warehouse/checks/<file>.sql`, which selects the bad rows (zero rows = pass) with exactly
@@ -7,6 +8,13 @@ current rows of a normalized table (`cur_<table>`), or, for a layer declared und
 rows of its `subjects` SQL (B5's `coverage`: every registry person/household an exhaustive sender
 must list; a finding with no row is keyed `@office:household:person`), or, with no `subjects`,
 the rows the checks return (aggregate checks of section E).
+
+Sections F and A (`check: reader`) are detected while a file is taken in and its cells converted
+(ID check characters, Chinese dates, 万元: Python, not SQL) and recorded in `finding`;
+`warehouse/checks/reader.sql` turns this run's detections into check rows of the layers `files`
+(every file in the ledger: F1-F10, A4) and `sender_rows` (every landed row normalized in this
+run: A1-A9), and GX decides them like every other rule: a detection stands only if GX flags its
+subject (`run_reader_checks`).
 
 Why this shape: GX 1.24.1's SQL datasource does not work on DuckDB through duckdb-engine (GX
 #10738, #11579: metric queries come back empty, every expectation ends in MetricResolutionError;
@@ -26,134 +34,28 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 import pandas as pd
-import yaml
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from pipelines.cells import normalize_header, split_header_unit
 from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import flag_suite, render_expectations, validate_frame, write_expectations
 from pipelines.findings import insert_findings
+from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
 from pipelines.specs import load_specs
-from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
 __all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "load_catalogue", "load_rules", "render_expectations",
-           "run_checks", "run_gate", "store_findings", "write_expectations"]
-RULES_PATH = ROOT / "expectations" / "rules.yaml"
+           "run_checks", "run_gate", "run_reader_checks", "store_findings", "write_expectations"]
 CHECKS_DIR = ROOT / "warehouse" / "checks"
+READER_CHECK = "reader.sql"   # the check rows of every `check: reader` rule (F, A)
 CHECK_COLUMNS = ["row_uid", "office", "file_name", "file_hash", "sheet", "row", "column_name", "value",
                  "household_id", "person_id", "detail"]
-TABLE_LAYERS = frozenset(REGISTRY_TABLES + SECTOR_TABLES)
 SUBJECT_SQL = ("coalesce(row_uid, '@' || office || ':' || coalesce(household_id, '-') || ':' "
                "|| coalesce(person_id, '-'))")
-Severity = Literal["reject", "warning", "info", "blocking", "quarantine"]
-
-
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
-    section: Literal["F", "A", "B", "C", "D", "E", "P"]
-    severity: Severity
-    reject_on: list[Literal["key", "required"]] = []
-    owner: Literal["sender", "registry", "data_office"]
-    title_zh: str
-    message_zh: str
-    fix_zh: str
-    registry_message_zh: str | None = None
-    registry_fix_zh: str | None = None
-    check: str
-    layer: list[str] = []
-    also_on_registry: bool = False
-    correction_list: bool | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Rule:
-        for text in (self.message_zh, self.registry_message_zh or ""):
-            text.format(detail="")  # only {detail}: findings.describe formats it
-        if self.reject_on and self.severity != "warning":
-            raise ValueError("reject_on is for rules that are otherwise `warning`")
-        sql = self.check.endswith(".sql")
-        if sql != bool(self.layer) or (not sql and self.check not in ("reader", "contract")):
-            raise ValueError("check is `reader`, `contract` or a SQL file with a `layer` list")
-        if self.also_on_registry and ("registry_household" not in self.layer or not self.registry_message_zh):
-            raise ValueError("also_on_registry needs layer registry_household and registry_message_zh")
-        return self
-
-    @property
-    def on_correction_list(self) -> bool:
-        return self.correction_list if self.correction_list is not None else self.severity != "info"
-
-    def severity_for(self, *, key: bool = False, required: bool = False) -> Severity:
-        """A1/A2/A5-A7: reject when the failing cell is the key or a required column."""
-        hit = ("key" in self.reject_on and key) or ("required" in self.reject_on and required)
-        return "reject" if hit else self.severity
-
-    def texts(self, office: str | None) -> tuple[str, str]:
-        """(message, fix) template for a finding reported to `office`."""
-        if office == "registry" and self.registry_message_zh and self.section == "D":
-            return self.registry_message_zh, self.registry_fix_zh or self.fix_zh
-        return self.message_zh, self.fix_zh
-
-
-class Layer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    description: str
-    subjects: str | None = None
-
-
-class RulesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    layers: dict[str, Layer] = {}
-    rules: list[Rule]
-
-
-def _config_error(path: Path, exc: ValidationError, raw: Any) -> ConfigError:
-    errors = exc.errors()
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = [str(p) for p in err["loc"]]
-    if len(loc) > 1 and loc[0] == "rules" and loc[1].isdigit():
-        loc[1] = str(raw["rules"][int(loc[1])].get("id", loc[1]))
-    if err["type"] == "extra_forbidden":
-        models: dict[int, type[BaseModel]] = {1: RulesFile, 3: Rule}
-        model = models.get(len(loc), Layer)
-        return ConfigError(path, ".".join(loc), f"unknown key `{loc[-1]}`", model.model_fields, got=loc[-1])
-    return ConfigError(path, ".".join(loc), err["msg"])
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    rules: dict[str, Rule]
-    layers: dict[str, Layer]
-
-
-@cache
-def load_catalogue(path: Path = RULES_PATH) -> Catalogue:
-    """rules.yaml: unknown keys, duplicate ids and unknown layers are ConfigErrors."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        parsed = RulesFile.model_validate(raw)
-    except ValidationError as exc:
-        raise _config_error(path, exc, raw) from None
-    rules: dict[str, Rule] = {}
-    for rule in parsed.rules:
-        if rule.id in rules:
-            raise ConfigError(path, f"rules.{rule.id}", "rule id is declared twice")
-        for name in rule.layer:
-            if name not in TABLE_LAYERS and name not in parsed.layers:
-                raise ConfigError(path, f"rules.{rule.id}.layer", f"unknown layer `{name}`",
-                                  [*TABLE_LAYERS, *parsed.layers], got=name)
-        rules[rule.id] = rule
-    return Catalogue(rules, parsed.layers)
-
-
-def load_rules(path: Path = RULES_PATH) -> dict[str, Rule]:
-    """The rule catalogue by rules.md id (F1 ... E6, and P1 for the pipeline's own contract)."""
-    return load_catalogue(path).rules
 
 
 # --------------------------------------------------------------------------- running the checks
@@ -180,6 +82,16 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     return _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
 
 
+def run_reader_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, load_ids: list[str], *,
+                      checks_dir: Path = CHECKS_DIR, rules_path: Path = RULES_PATH) -> CheckSummary:
+    """Sections F and A: the reader's detections of this run (files taken in, rows of `load_ids`
+    normalized), validated through GX in the layers `files` and `sender_rows`."""
+    _require_inputs(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE run_load AS SELECT unnest($1::VARCHAR[]) AS load_id", [load_ids])
+    rules = [r for r in load_rules(rules_path).values() if r.check == "reader"]
+    return _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
+
+
 def run_gate(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
              checks_dir: Path = CHECKS_DIR, rules_path: Path = RULES_PATH) -> list[str]:
     """Section E (office data_office): the ids of the blocking rules that failed."""
@@ -201,9 +113,12 @@ def _sql(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip().rstrip(";")
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, path: Path) -> list[dict[str, Any]]:
-    """The bad rows of one check, with CHECK_COLUMNS (cast) and their GX subject key."""
+def _check_rows(con: duckdb.DuckDBPyConnection, path: Path, rule: str | None = None) -> list[dict[str, Any]]:
+    """The bad rows of one check, with CHECK_COLUMNS (cast) and their GX subject key. `rule`: a
+    shared check (reader.sql) selects a `rule` column; only that rule's rows are taken."""
     sql = _sql(path)
+    if rule is not None:
+        sql = f"SELECT * EXCLUDE (rule) FROM (\n{sql}\n) AS shared WHERE rule = '{rule}'"
     columns = con.sql(sql).columns
     if columns != CHECK_COLUMNS:
         raise ConfigError(path, "columns", f"selects {columns}; expected exactly {CHECK_COLUMNS}")
@@ -225,7 +140,8 @@ def _subjects(con: duckdb.DuckDBPyConnection, name: str, layer: Layer | None, ch
 def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[Rule],
          checks_dir: Path, rules_path: Path) -> CheckSummary:
     start = time.perf_counter()
-    rows = {r.id: _check_rows(con, checks_dir / r.check) for r in rules}
+    rows = {r.id: _check_rows(con, checks_dir / READER_CHECK, r.id) if r.check == "reader"
+            else _check_rows(con, checks_dir / r.check) for r in rules}
     sql_seconds = time.perf_counter() - start
     declared = load_catalogue(rules_path).layers
     failing: dict[str, set[str]] = {r.id: set() for r in rules}
@@ -245,12 +161,28 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
         for config, ids in found:
             failing[config["rule"]] |= ids
     _no_strays(rules, rows, known, rules_path)
-    records = [_finding(run_id, r, x) for r in rules for x in rows[r.id] if x["subject"] in failing[r.id]]
+    selected = [r for r in rules if r.check != "reader"]
+    records = [_finding(run_id, r, x) for r in selected for x in rows[r.id] if x["subject"] in failing[r.id]]
     _sender_headers(con, records)
-    store_findings(con, run_id, [r.id for r in rules], records)
+    store_findings(con, run_id, [r.id for r in selected], records)
     counts = Counter(x["rule"] for x in records)
+    for r in rules:
+        if r.check == "reader":
+            counts[r.id] = _keep_decided(con, run_id, r.id, rows[r.id], failing[r.id])
     gx_seconds = time.perf_counter() - start - sql_seconds
     return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing)
+
+
+def _keep_decided(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, rows: list[dict[str, Any]],
+                  failing: set[str]) -> int:
+    """A reader finding stands when GX flagged its subject; the others are removed. Returns how many stand."""
+    for x in rows:
+        if x["subject"] not in failing:
+            con.execute("""DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) = ?
+                           AND file_hash IS NOT DISTINCT FROM ? AND sheet IS NOT DISTINCT FROM ?
+                           AND row IS NOT DISTINCT FROM ? AND column_name IS NOT DISTINCT FROM ?""",
+                        [run_id, rule, x["file_hash"], x["sheet"], x["row"], x["column_name"]])
+    return sum(x["subject"] in failing for x in rows)
 
 
 def _no_strays(rules: list[Rule], rows: dict[str, list[dict[str, Any]]], known: dict[str, set[str]],

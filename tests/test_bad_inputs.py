@@ -8,6 +8,8 @@ rows still land and publish.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import shutil
 from pathlib import Path
@@ -318,3 +320,27 @@ def _manifest(ws: Workspace) -> list[dict[str, str]]:
 
     with open(ws.home / "generated" / "manifest.csv", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("rule", sorted({v[2] for v in KINDS.values() if v[2]}, key=lambda r: (r[0], int(r[1:]))))
+def test_every_file_rule_trips_and_passes_through_gx(world, rule):
+    """GX's `files` suite decides the reader's F and A4 detections: the rule's expectation fails on
+    exactly the files dropped for it and passes on every other file, the good registry file included."""
+    ws, con = world["ws"], world["con"]
+    result = json.loads((ws.state / "gx" / world["result"]["run_id"] / "files.json").read_text(encoding="utf-8"))
+    (res,) = [r for r in result["results"] if r["expectation_config"]["meta"]["rule"] == rule]
+    flagged = {uid for e in res["result"]["unexpected_index_list"]
+               for uid in (e["row_uid"] if isinstance(e["row_uid"], list) else [e["row_uid"]])}
+
+    def subject(path: str) -> str:
+        entry = _ledger(con, path)
+        assert entry is not None, path
+        return f"file:{entry['file_hash']}:{entry['file_name']}"
+
+    with open(ws.home / "generated" / "manifest.csv", encoding="utf-8") as fh:   # the tiny world's own
+        generated = {(d["office"], d["file_name"]) for d in csv.DictReader(fh) if d["rule"] == rule}
+    also = {f"file:{h}:{n}" for h, n, o in con.execute("SELECT file_hash, file_name, office FROM ledger").fetchall()
+            if (o, n) in generated}
+    assert flagged == {subject(where) for where, _m, r, _reason in KINDS.values() if r == rule} | also
+    assert subject(REGISTRY) not in flagged
+    assert res["result"]["element_count"] > len(flagged)

@@ -172,6 +172,34 @@ def test_gx_results_are_kept_per_run(world):
     assert any(r["success"] is False for r in results.values())   # the planted defects fail some suites
 
 
+def _gx_result(world: dict, suite: str) -> dict[str, dict]:
+    """The first run's GX result of `suite`, by the rule of each expectation."""
+    path = world["home"] / "state" / "gx" / world["result"]["run_id"] / f"{suite}.json"
+    result = json.loads(path.read_text(encoding="utf-8"))
+    return {r["expectation_config"]["meta"]["rule"]: r for r in result["results"]}
+
+
+@pytest.mark.parametrize("rule", ["A1", "A2", "A3", "A5", "A6", "A7", "A8", "A9"])
+def test_every_row_rule_trips_and_passes_through_gx(world, rule):
+    """GX's `sender_rows` suite decides the reader's A detections: the rule's expectation fails on
+    every row planted for it, passes on the other rows, and the findings that stand are exactly the
+    rows GX flagged."""
+    con = world["con"]
+    res = _gx_result(world, "sender_rows")[rule]
+    flagged = {uid for e in res["result"]["unexpected_index_list"]
+               for uid in (e["row_uid"] if isinstance(e["row_uid"], list) else [e["row_uid"]])}
+    planted = {con.execute("SELECT row_uid FROM landed_row WHERE office = ? AND file_name = ? AND sheet = ? AND row = ?",
+                           [d["office"], d["file_name"], d["sheet"], int(d["row"])]).fetchall()[0][0]
+               for d in manifest(world["home"]) if d["rule"] == rule}
+    found = {uid for (uid,) in con.execute("""SELECT r.row_uid FROM finding f JOIN landed_row r
+                                                ON r.file_hash = f.file_hash AND r.sheet = f.sheet AND r.row = f.row
+                                              WHERE split_part(f.rule, '.', 1) = ?""", [rule]).fetchall()}
+    print(f"\n{rule}: GX flagged {len(flagged)} of {res['result']['element_count']} rows; planted {len(planted)}")
+    assert res["success"] is False and planted and planted <= flagged
+    assert found == flagged
+    assert res["result"]["element_count"] > len(flagged) > 0
+
+
 def test_receipts_for_every_file(world):
     con = world["con"]
     files = con.execute("SELECT office, file_name, file_hash FROM ledger").fetchall()

@@ -783,3 +783,10 @@ def test_contract_check_records_pipeline_bugs(tmp_path: Path) -> None:
 
 def test_checks_dir_is_the_warehouse_folder() -> None:
     assert CHECKS_DIR == ROOT / "warehouse" / "checks"
+
+
+def test_reader_rules_are_decided_in_the_reader_layers() -> None:
+    """F1-F10 and A4 are judged per file (layer `files`), A1-A9 per landed row (`sender_rows`)."""
+    reader = {r.id: r.layer for r in load_rules().values() if r.check == "reader"}
+    assert {r for r, layer in reader.items() if layer == ["files"]} == {f"F{i}" for i in range(1, 11)} | {"A4"}
+    assert {r for r, layer in reader.items() if layer == ["sender_rows"]} == {f"A{i}" for i in range(1, 10)} - {"A4"}
