@@ -49,12 +49,13 @@ from pipelines.snapshot import (
     write_snapshots,
 )
 from pipelines.snapshot import PREV as _PREV
+from pipelines.status import due_days, register_calendar
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
 __all__ = ["CANDIDATE", "HISTORY", "PUBLISHED_AS", "STORAGE_VERSION", "TABLES", "VIEWS", "published_columns"]
 CHECKS_DIR = SQL_DIR.parent / "checks"
 MACROS = ["place_key", "mask_text", "sources"]
-OBJECTS = ["place_match", "files_in_force", "person", "household", "village", "metrics", "issues"]
+OBJECTS = ["place_match", "files_in_force", "person", "household", "village", "metrics", "issues", "submissions"]
 BLOCKING = ["e1", "e2", "e3", "e4", "e5"]
 WARNING = ["e6"]
 _LETTERS = str.maketrans("0123456789abcdef", "ABCDEFGHIJKLMNOP")
@@ -114,6 +115,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     for name in MACROS:
         run(con, read_sql(SQL_DIR / f"{name}.sql"))
     schema = load_schema()
+    register_calendar(con, due_days())
     with _frozen_in_force(con):
         _build_pseudonyms(con, key)
         for name in OBJECTS:

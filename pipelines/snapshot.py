@@ -24,7 +24,7 @@ from pipelines.schema import ROOT, Column, Schema, comment_text, load_schema, sq
 SQL_DIR = ROOT / "warehouse" / "published"
 CANDIDATE = "pub"
 STORAGE_VERSION = "v1.4.0"
-TABLES = ["household", "person", "village", "metrics", "issues"]
+TABLES = ["household", "person", "village", "metrics", "issues", "submissions"]
 HISTORY = {"household_history": "household", "metrics_history": "metrics"}
 VIEWS = ["changes"]
 # schema column -> published name, where the name is taken with another meaning in schemas/

@@ -13,23 +13,7 @@ from datetime import date
 import duckdb
 
 from pipelines.generate.model import Period
-
-STATUS_SQL = """
-WITH files AS (
-    SELECT office, month, file_hash, submitted_at, rows_accepted, rows_warned, rows_rejected
-    FROM ledger WHERE status IN ('accepted', 'partly_accepted', 'superseded') AND month IS NOT NULL
-), problems AS (
-    SELECT l.office, l.month, count(*) AS open_problems
-    FROM finding f JOIN ledger l ON l.file_hash = f.file_hash AND l.file_name = f.file_name
-    WHERE f.severity IN ('reject', 'warning') AND l.status IN ('accepted', 'partly_accepted')
-    GROUP BY ALL
-)
-SELECT f.office, f.month, min(f.submitted_at) AS submitted_at, count(DISTINCT f.file_hash) AS files,
-       sum(f.rows_accepted + f.rows_warned) AS rows_accepted, sum(f.rows_rejected) AS rows_rejected,
-       coalesce(any_value(p.open_problems), 0) AS open_problems
-FROM files f LEFT JOIN problems p USING (office, month)
-GROUP BY f.office, f.month
-"""
+from pipelines.schema import ROOT
 
 
 @dataclass(frozen=True)
@@ -56,22 +40,30 @@ def previous_month(month: str) -> str:
     return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
+SUBMISSIONS_SQL = ROOT / "warehouse" / "published" / "submissions.sql"
+
+
+def register_calendar(con: duckdb.DuckDBPyConnection, due_days: dict[str, int]) -> None:
+    """The temp table `due_calendar` (office, due_day) that submissions.sql reads."""
+    con.execute("CREATE OR REPLACE TEMP TABLE due_calendar (office VARCHAR, due_day INTEGER)")
+    con.executemany("INSERT INTO due_calendar VALUES (?, ?)", sorted(due_days.items()))
+
+
+def submissions_sql() -> str:
+    return SUBMISSIONS_SQL.read_text(encoding="utf-8").strip().rstrip(";")
+
+
 def sender_status(con: duckdb.DuckDBPyConnection, month: str, due_days: dict[str, int]) -> list[SenderStatus]:
-    """One row per sender of `due_days` for `month`, in sender order."""
-    seen = {(o, m): rest for o, m, *rest in con.execute(STATUS_SQL).fetchall()}
-    out = []
-    for office, day in sorted(due_days.items()):
-        due, row = due_date(month, day), seen.get((office, month))
-        prev = seen.get((office, previous_month(month)))
-        if row is None:
-            out.append(SenderStatus(office, month, "missing", None, due, 0, 0, 0, 0, None))
-            continue
-        submitted, files, accepted, rejected, problems = row
-        verdict = "late" if submitted.date() > due else "on_time"
-        change = int(accepted) - int(prev[2]) if prev else None
-        out.append(SenderStatus(office, month, verdict, submitted.isoformat(sep=" "), due, int(files),
-                                int(accepted), int(rejected), int(problems), change))
-    return out
+    """One row per sender of `due_days` for `month`, in sender order (the published `submissions`)."""
+    register_calendar(con, due_days)
+    rows = con.execute(f"SELECT * FROM (\n{submissions_sql()}\n) AS s WHERE reporting_month = ? ORDER BY office",
+                       [month]).fetchall()
+    if not rows:   # a month no file named: every sender is missing
+        rows = [(month, office, "missing", None, due_date(month, day), 0, 0, 0, 0, None)
+                for office, day in sorted(due_days.items())]
+    return [SenderStatus(office, m, verdict, None if at is None else at.isoformat(sep=" "), due, int(files),
+                         int(accepted), int(rejected), int(problems), None if change is None else int(change))
+            for m, office, verdict, at, due, files, accepted, rejected, problems, change in rows]
 
 
 def due_days() -> dict[str, int]:

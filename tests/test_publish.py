@@ -402,7 +402,7 @@ def test_publish_masks_every_personal_number(home: Path) -> None:
     assert result.status == "published" and result.warnings == ()
     db = duckdb.connect(str(result.path), read_only=True)
     tables = [r[0] for r in db.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-    assert set(tables) == {"household", "person", "village", "metrics", "issues", "versions",
+    assert set(tables) == {"household", "person", "village", "metrics", "issues", "submissions", "versions",
                            "household_history", "metrics_history"}
     leaks = [leak for t in tables for leak in scan(db, t)]
     leaks += [leak for p in home.rglob("*.parquet") for leak in scan(db, f"read_parquet('{p}')")]
@@ -571,8 +571,8 @@ def test_reader_keeps_old_version_during_publish(home: Path) -> None:
     db.close()
     for version in ("v1", "v2"):
         assert sorted(p.name for p in (home / "warehouse" / "versions" / version).iterdir()) == \
-            ["household.parquet", "issues.parquet", "metrics.parquet", "person.parquet", "versions.parquet",
-             "village.parquet"]
+            ["household.parquet", "issues.parquet", "metrics.parquet", "person.parquet", "submissions.parquet",
+             "versions.parquet", "village.parquet"]
     assert list((home / "warehouse").glob("*.tmp")) == []
 
 

@@ -50,3 +50,15 @@ def test_status_before_any_run_says_what_to_do(tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert "no run yet in" in done.stdout and "next: `onetable run --home" in done.stdout
+
+
+def test_the_analysts_database_has_the_same_verdicts(history):
+    """The published `submissions` table: every sender and month, the same verdicts as the truth."""
+    import duckdb
+
+    home, truth = history
+    con = duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True)
+    rows = con.execute("SELECT reporting_month, office, verdict, files_in FROM submissions").fetchall()
+    con.close()
+    assert {(m, o): v for m, o, v, _ in rows} == {(t["month"], t["office"]): t["verdict"] for t in truth}
+    assert all((n == 0) == (v == "missing") for _, _, v, n in rows)
