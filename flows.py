@@ -14,7 +14,8 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipelines import feedback, gxdocs, steps
+from pipelines import artifacts, feedback, gxdocs, runreport, steps
+from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
 
@@ -37,6 +38,8 @@ validate = pure_task(steps.validate, "validate")
 publish = pure_task(steps.publish, "publish")
 write_feedback = io_task(feedback.write_feedback, "feedback")
 write_docs = io_task(gxdocs.write_run_docs, "gx-docs")
+write_report = io_task(runreport.write_run_report, "run-report")
+attach_artifacts = io_task(artifacts.publish_artifacts, "artifacts")
 
 
 @flow(name="onetable-run", log_prints=False)
@@ -44,36 +47,51 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
              stable_only: bool = False) -> dict[str, Any]:
     """intake -> land -> normalize -> link -> validate -> publish -> feedback, over one workspace.
 
-    `stable_only` is poll mode (`onetable run --poll`, a scheduled deployment): a file is taken only
-    once its size and mtime are unchanged since the previous poll; a one-off run takes every file."""
+    `stable_only` is poll mode (`onetable run --poll`, the inbox-poll deployment): a file is taken
+    only once its size and mtime are unchanged since the previous poll; a one-off run takes every
+    file. `month="previous"` (the monthly-publication deployment): the latest month before this one."""
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
     with writer_lock(ws, wait=True):
-        timings = steps.Timings()
-        with timings("intake"):
-            received = take_in(ws, run_id, started, stable_only)
-        with timings("land"):
-            for ref in received:
-                land_one(ws, run_id, ref)
-        settled = settle(ws, run_id, month)
-        if settled is None:
-            return {"run_id": run_id, "published": None, "reason": "no data", "timings": timings.seconds}
-        reporting_month, as_of = settled
-        with timings("normalize"):
-            landed = steps.landed_files(ws)
-            for ref, _load in landed:
-                normalize_one(ws, run_id, ref, as_of)
-        with timings("link"):
-            version = link_and_context(ws, run_id, reporting_month, as_of)
-        with timings("validate"):
-            validate(ws, run_id, [load for _ref, load in landed])
-        with timings("publish"):
-            published = publish(ws, run_id, version)
-        with timings("feedback"):
-            write_feedback(ws, run_id)
-        with timings("gx_docs"):
-            docs = write_docs(ws, run_id)
+        result = _stages(ws, run_id, started, month, stable_only)
+        with result.pop("timer")("report"):   # the run report and Prefect artifacts
+            result["run_report"] = str(write_report(ws, run_id))
+            attach_artifacts(ws, result)
+    return result
+
+
+def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool) -> dict[str, Any]:
+    timings = steps.Timings()
+    with timings("intake"):
+        received = take_in(ws, run_id, started, stable_only)
+    with timings("land"):
+        for i, ref in enumerate(received):
+            land_one(ws, run_id, ref)
+            report("reading", i + 1, len(received))
+    settled = settle(ws, run_id, month, started)
+    if settled is None:
+        return {"run_id": run_id, "published": None, "reason": "no data", "timings": timings.seconds, "timer": timings}
+    reporting_month, as_of = settled
+    with timings("normalize"):
+        landed = steps.landed_files(ws)
+        for i, (ref, _load) in enumerate(landed):
+            normalize_one(ws, run_id, ref, as_of)
+            report("normalizing", i + 1, len(landed))
+    with timings("link"):
+        version = link_and_context(ws, run_id, reporting_month, as_of)
+    with timings("validate"):
+        report("validating", 0, 1)
+        validate(ws, run_id, [load for _ref, load in landed])
+        report("validating", 1, 1)
+    with timings("publish"):
+        report("publishing", 0, 1)
+        published = publish(ws, run_id, version)
+        report("publishing", 1, 1)
+    with timings("feedback"):
+        write_feedback(ws, run_id)
+    with timings("gx_docs"):
+        docs = write_docs(ws, run_id)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
             "version": version, "published": published, "blocked": published["status"] == "blocked",
-            "data_docs": docs, "timings": timings.seconds}
+            "data_docs": docs, "timings": timings.seconds, "timer": timings}

@@ -8,6 +8,8 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,7 +37,10 @@ def _fail(exc: OnetableError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _run(home: Path, month: str | None, poll: bool = False) -> dict[str, Any]:
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit code tells).")]
+
+
+def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False) -> dict[str, Any]:
     """Run the flow; a failure that is not the user's to fix exits 3 with its traceback."""
     from pipelines.orchestrate import configure_prefect
 
@@ -43,7 +48,8 @@ def _run(home: Path, month: str | None, poll: bool = False) -> dict[str, Any]:
     from flows import run_flow
 
     try:
-        return run_flow(str(home), month, stable_only=poll)
+        with _progress_bars(bars and console.is_terminal):
+            return run_flow(str(home), month, stable_only=poll)
     except OnetableError:
         raise
     except Exception:
@@ -51,6 +57,29 @@ def _run(home: Path, month: str | None, poll: bool = False) -> dict[str, Any]:
         console.print(f"[red]failed[/red]: the run stopped; what it finished is kept. Rerun `onetable run --home {home}` "
                       "to finish the job once the cause is fixed.")
         raise typer.Exit(3) from None
+
+
+@contextmanager
+def _progress_bars(show: bool) -> Iterator[None]:
+    """Rich progress bars for the long steps (reading, normalizing, validating, publishing), on a terminal."""
+    if not show:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipelines.progress import listen
+
+    bars = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bars.add_task(step, total=total)
+        bars.update(tasks[step], completed=done, total=total)
+
+    with bars, listen(update):
+        yield
 
 
 @app.command()
@@ -80,14 +109,19 @@ def generate(home: Home = None, households: int = 2000, seed: int = 20180831,
 def run(home: Home = None, month: Month = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
         poll: Annotated[bool, typer.Option("--poll", help="Poll mode (for schedules): take a file only once its size "
-                                           "and mtime are unchanged since the previous poll.")] = False) -> None:
-    """Process whatever is in the workspace's inbox and publish."""
+                                           "and mtime are unchanged since the previous poll.")] = False,
+        quiet: Quiet = False) -> None:
+    """Process whatever is in the workspace's inbox and publish. Exit 0 published (or unchanged),
+    1 blocked by a rule, 2 bad usage, 3 failed."""
     try:
-        result = _run(resolve_home(home), _check_month(month), poll)
+        result = _run(resolve_home(home), _check_month(month), poll, bars=not (quiet or as_json))
     except OnetableError as exc:
         _fail(exc)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))
+    elif quiet:
+        if result.get("blocked"):
+            console.print(f"[red]blocked[/red]: {result['published']['blocking_message']}", highlight=False)
     else:
         from pipelines.report import print_summary
 
@@ -117,6 +151,28 @@ def restore(file_hash: Annotated[str, typer.Argument(help="The superseded file's
 
 
 @app.command()
+def serve(home: Home = None,
+          port: Annotated[int, typer.Option(help="Port of the Prefect server and its UI on 127.0.0.1.")] = 4200,
+          no_server: Annotated[bool, typer.Option("--no-server", help="Use the Prefect server PREFECT_API_URL names "
+                                                  "instead of starting one.")] = False) -> None:
+    """Start a local Prefect server (UI at http://127.0.0.1:PORT) and serve the scheduled deployments:
+    inbox-poll, nightly-rebuild, monthly-publication (schedules: `schedules:` in <home>/onetable.yaml)."""
+    from pipelines.serve import serve_workspace
+    from pipelines.steps import offices
+    from pipelines.workspace import open_workspace
+
+    try:
+        ws = open_workspace(resolve_home(home), offices())
+        plan = ws.settings().schedules
+        console.print(f"serving {ws.home}: inbox-poll every {plan.inbox_poll_minutes} min, nightly-rebuild "
+                      f"`{plan.nightly_rebuild}`, monthly-publication `{plan.monthly_publication}` ({plan.timezone}); "
+                      f"Prefect UI http://127.0.0.1:{port}; analytics off. Ctrl-C stops.")
+        serve_workspace(ws, port=port, server=not no_server)
+    except OnetableError as exc:
+        _fail(exc)
+
+
+@app.command()
 def demo(home: Home = None, households: int = 2000, seed: int = 20180831) -> None:
     """Generate a synthetic world into a fresh workspace, run the whole flow, print a summary."""
     from pipelines.generate import generate_world
@@ -130,7 +186,7 @@ def demo(home: Home = None, households: int = 2000, seed: int = 20180831) -> Non
     console.print(f"[bold]onetable demo[/bold]: synthetic Shangluo, {households} households, seed {seed}, "
                   f"{summary['file_count']} files generated in {time.perf_counter() - start:.1f} s")
     try:
-        result = _run(target, None)
+        result = _run(target, None, bars=True)
     except OnetableError as exc:
         _fail(exc)
     print_summary(console, target, result)

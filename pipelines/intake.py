@@ -146,12 +146,15 @@ def finish_quarantine_moves(con: duckdb.DuckDBPyConnection, ws: Workspace) -> No
             quarantine_file(con, ws, file_hash, rel, rule, reason)
 
 
-def choose_reporting_month(con: duckdb.DuckDBPyConnection, month: str | None) -> str | None:
-    """`--month`, else the latest month among landed and accepted files."""
-    if month:
+def choose_reporting_month(con: duckdb.DuckDBPyConnection, month: str | None, now: datetime | None = None
+                           ) -> str | None:
+    """`--month`, else the latest month among landed and accepted files. `previous` (the monthly
+    publication): the latest such month before `now`'s month, i.e. one whose files are due."""
+    if month and month != "previous":
         return month
+    before = f"{now:%Y-%m}" if month == "previous" and now else "9999-12"
     found = con.execute("""SELECT max(month) FROM ledger WHERE status IN ('landed', 'accepted', 'partly_accepted')
-                           AND month NOT LIKE '????%'""").fetchall()[0][0]
+                           AND month NOT LIKE '????%' AND month < ?""", [before]).fetchall()[0][0]
     return str(found) if found else None
 
 

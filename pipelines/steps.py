@@ -104,10 +104,10 @@ def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
         return "landed"
 
 
-def settle(ws: Workspace, run_id: str, month: str | None) -> tuple[str, date] | None:
+def settle(ws: Workspace, run_id: str, month: str | None, now: datetime | None = None) -> tuple[str, date] | None:
     """Choose the reporting month and as-of date, fill file months, apply supersession (F10)."""
     with working(ws) as con:
-        reporting = intake.choose_reporting_month(con, month)
+        reporting = intake.choose_reporting_month(con, month, now)
         if reporting is None:
             return None
         intake.fill_months(con, reporting)

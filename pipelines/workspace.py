@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipelines.errors import ConfigError, WorkspaceBusy
 
@@ -29,12 +30,23 @@ class Limits(BaseModel):
     max_columns: int = 256
 
 
+class Schedules(BaseModel):
+    """When `onetable serve` runs each deployment (cron times in `timezone`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    timezone: str = "Asia/Shanghai"
+    inbox_poll_minutes: Annotated[int, Field(ge=1)] = 5   # inbox-poll: new stable files
+    nightly_rebuild: str = "30 1 * * *"              # nightly-rebuild: every file, every check, republish
+    monthly_publication: str = "0 9 11 * *"          # monthly-publication: last month, after the due day (10th)
+
+
 class Settings(BaseModel):
     """Workspace settings (`<home>/onetable.yaml`), all optional."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     income_line: float = 2995.0
     limits: Limits = Limits()
+    schedules: Schedules = Schedules()
 
 
 @dataclass(frozen=True)

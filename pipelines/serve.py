@@ -1,0 +1,122 @@
+"""`onetable serve`: a long-running Prefect server on 127.0.0.1 and the scheduled deployments.
+
+Three deployments of the one flow (`onetable-run`), their schedules from `<home>/onetable.yaml`
+(`schedules:`, pipelines.workspace.Schedules):
+
+- `inbox-poll`: every few minutes, poll mode: new files whose size and mtime did not change since
+  the previous poll are taken in, and only they are read (the ledger skips every file it has);
+- `nightly-rebuild`: every file in the inbox (stable or not), every cross-check recomputed, republished;
+- `monthly-publication`: the previous month's version, once every sender's due day has passed.
+
+One writer at a time: each deployment has a Prefect concurrency limit of 1, the runner runs one
+flow run at a time (`limit=1`), and the flow itself takes the workspace's writer lock (which also
+covers a `onetable run` from a terminal). No outside network: analytics are off
+(PREFECT_SERVER_ANALYTICS_ENABLED=false, DO_NOT_TRACK=1, pipelines.orchestrate), the server binds
+to 127.0.0.1, and its database and logs live under `<home>/state/prefect/`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import OnetableError
+from pipelines.orchestrate import configure_prefect
+from pipelines.workspace import Workspace
+
+DEPLOYMENTS = ("inbox-poll", "nightly-rebuild", "monthly-publication")
+FLOW_NAME = "onetable-run"
+
+
+def api_url(host: str, port: int) -> str:
+    return f"http://{host}:{port}/api"
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, timeout: float, log: Path) -> None:
+    """Until `<url>/health` answers; a server process that exits first is an error naming its log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise OnetableError(f"the Prefect server exited with code {proc.returncode} before it was ready; "
+                                f"see `{log}`")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise OnetableError(f"the Prefect server at `{url}` did not answer within {timeout:.0f} s; see `{log}`")
+
+
+def start_server(ws: Workspace, host: str, port: int, timeout: float = 180) -> subprocess.Popen[bytes]:
+    """`prefect server start` in its own process (its UI at http://host:port), logging to the workspace."""
+    configure_prefect(ws.state, quiet=False)
+    log = ws.state / "prefect" / "server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host,
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
+    try:
+        wait_healthy(api_url(host, port), proc, timeout, log)
+    except OnetableError:
+        stop_server(proc)
+        raise
+    return proc
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def build_deployments(ws: Workspace) -> list[Any]:
+    """The three deployments of the flow, scheduled as the workspace's settings say."""
+    from prefect.schedules import Cron, Interval
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows import run_flow
+
+    plan = ws.settings().schedules
+    home = str(ws.home)
+    common: dict[str, Any] = {"concurrency_limit": 1, "entrypoint_type": EntrypointType.MODULE_PATH,
+                              "tags": ["onetable"]}
+    return [
+        run_flow.to_deployment("inbox-poll", parameters={"home": home, "stable_only": True},
+                               schedule=Interval(timedelta(minutes=plan.inbox_poll_minutes), timezone=plan.timezone),
+                               description="New stable files in the inbox: take them in and republish.", **common),
+        run_flow.to_deployment("nightly-rebuild", parameters={"home": home},
+                               schedule=Cron(plan.nightly_rebuild, timezone=plan.timezone),
+                               description="Every file, every check recomputed, republished.", **common),
+        run_flow.to_deployment("monthly-publication", parameters={"home": home, "month": "previous"},
+                               schedule=Cron(plan.monthly_publication, timezone=plan.timezone),
+                               description="The previous month's version, after every sender's due day.", **common),
+    ]
+
+
+def serve_workspace(ws: Workspace, host: str = "127.0.0.1", port: int = 4200, server: bool = True) -> None:
+    """Start the server (unless `server` is False: PREFECT_API_URL names one) and serve until stopped."""
+    configure_prefect(ws.state, quiet=False)
+    proc = None
+    if server:
+        proc = start_server(ws, host, port)
+        os.environ["PREFECT_API_URL"] = api_url(host, port)
+    elif not os.environ.get("PREFECT_API_URL"):
+        raise OnetableError("`--no-server` needs PREFECT_API_URL naming a running Prefect server")
+    try:
+        from prefect import serve
+
+        serve(*build_deployments(ws), limit=1)
+    finally:
+        if proc is not None:
+            stop_server(proc)

@@ -1,0 +1,158 @@
+"""`onetable serve`: a real local Prefect server, the three scheduled deployments, and the inbox-poll
+deployment triggered through Prefect's REST API, processing a new file end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from pipelines.generate import generate_world
+from pipelines.serve import DEPLOYMENTS, FLOW_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+KEEP = ("registry", "health", "housing")
+DONE = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (found := check()) is not None:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def deployment(api: str, name: str) -> dict | None:
+    try:
+        answer = httpx.get(f"{api}/deployments/name/{FLOW_NAME}/{name}", timeout=10)
+    except httpx.TransportError:      # the server is not up yet
+        return None
+    return answer.json() if answer.status_code == 200 else None
+
+
+def trigger(api: str, name: str, timeout: float = 300) -> dict:
+    """Create a flow run of the deployment through the API and wait for its final state."""
+    dep = deployment(api, name)
+    assert dep is not None
+    for _ in range(20):   # 503: the server asks to retry (its SQLite is busy), as Prefect's own client does
+        answer = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json={}, timeout=10)
+        if answer.status_code != 503:
+            break
+        time.sleep(1)
+    assert answer.status_code == 201, answer.text
+    run = answer.json()
+
+    def final() -> dict | None:
+        answer = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10)
+        if answer.status_code == 503:
+            return None
+        state = answer.json()
+        return state if state["state"]["type"] in DONE else None
+    return wait_for(final, timeout, f"flow run of {name}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    home = tmp_path_factory.mktemp("serve") / "home"
+    generate_world(home, households=40, seed=11, month="2018-08")
+    spare = tmp_path_factory.mktemp("spare")
+    for folder in (home / "inbox").iterdir():
+        if folder.is_file():
+            folder.unlink()
+        elif folder.name == "housing":          # dropped later, while the server runs
+            shutil.move(folder, spare / "housing")
+        elif folder.name not in KEEP:
+            shutil.rmtree(folder)
+    (home / "onetable.yaml").write_text("schedules:\n  inbox_poll_minutes: 60\n", encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
+    api = f"http://127.0.0.1:{port}/api"
+    with open(home.parent / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--home", str(home), "--port",
+                                 str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: (all(deployment(api, n) for n in DEPLOYMENTS) or None) if proc.poll() is None
+                     else "exited", 240, "the deployments")
+            assert proc.poll() is None, (home.parent / "serve.log").read_text()
+            yield {"home": home, "api": api, "spare": spare, "log": home.parent / "serve.log"}
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+def test_the_three_deployments_are_served_with_their_schedules(served):
+    found = {name: deployment(served["api"], name) for name in DEPLOYMENTS}
+    assert all(found.values())
+    poll = found["inbox-poll"]
+    assert poll["parameters"] == {"home": str(served["home"]), "stable_only": True}
+    assert poll["schedules"][0]["schedule"]["interval"] == 3600      # from onetable.yaml
+    assert found["nightly-rebuild"]["schedules"][0]["schedule"]["cron"] == "30 1 * * *"
+    assert found["monthly-publication"]["parameters"]["month"] == "previous"
+    assert all(d["global_concurrency_limit"]["limit"] == 1 for d in found.values())   # one writer at a time
+
+
+def test_the_server_logs_no_error(served):
+    """With analytics off no outside host is looked up (which Prefect logs as an error)."""
+    log = served["log"].read_text(errors="replace")
+    assert "Prefect UI http://127.0.0.1:" in log
+    assert "ERROR" not in log and "Traceback" not in log
+
+
+def test_a_poll_takes_stable_files_and_publishes(served):
+    home, api = served["home"], served["api"]
+    first = trigger(api, "inbox-poll")      # sees the files: not yet stable
+    assert first["state"]["type"] == "COMPLETED"
+    assert not (home / "warehouse" / "published.duckdb").exists()
+    second = trigger(api, "inbox-poll")     # unchanged since the previous poll: taken in
+    assert second["state"]["type"] == "COMPLETED"
+    con = duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM household").fetchall()[0][0] == 40
+    con.close()
+    arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [second["id"]]}}},
+                      timeout=10).json()
+    keys = {a["key"] for a in arts}
+    assert {"run-summary", "sender-registry", "sender-health"} <= keys
+    summary = next(a["data"] for a in arts if a["key"] == "run-summary")
+    assert "**published**" in summary and "户数" in summary and "outbox" in summary
+    registry = next(a["data"] for a in arts if a["key"] == "sender-registry")
+    registry = json.loads(registry) if isinstance(registry, str) else registry   # the API stores tables as JSON text
+    assert registry[0]["files_in_force"] == 1 and registry[0]["rows_read"] > 40
+
+
+def test_a_new_file_is_processed_by_the_poll_deployment(served):
+    home, api = served["home"], served["api"]
+    trigger(api, "inbox-poll")   # the state after the previous test, whatever its order
+    start = time.monotonic()
+    shutil.copytree(served["spare"] / "housing", home / "inbox" / "housing", dirs_exist_ok=True)
+    runs = [trigger(api, "inbox-poll"), trigger(api, "inbox-poll")]
+    latency = time.monotonic() - start
+    assert [r["state"]["type"] for r in runs] == ["COMPLETED", "COMPLETED"]
+    con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"), read_only=True)
+    housing = con.execute("SELECT status FROM ledger WHERE office = 'housing'").fetchall()
+    con.close()
+    assert ("accepted",) in housing   # the generator also plants a quarantined housing file (A4)
+    assert all(s in ("accepted", "partly_accepted", "quarantined") for (s,) in housing)
+    pub = duckdb.connect(str(home / "warehouse" / "published.duckdb"), read_only=True)
+    used = pub.execute("SELECT count(*) FROM household WHERE housing_source = 'housing'").fetchall()[0][0]
+    pub.close()
+    assert used > 0
+    print(f"\nnew file to published under inbox-poll (two polls, triggered back to back): {latency:.1f} s; "
+          f"flow run times {[round(r['total_run_time'], 1) for r in runs]} s")
