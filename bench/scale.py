@@ -59,10 +59,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20180831)
+    parser.add_argument("--home", type=Path, help="Generate into this folder and keep it (default: a temp folder).")
     args = parser.parse_args()
     from pipelines.generate import generate_world
 
-    home = Path(tempfile.mkdtemp(prefix="onetable-bench-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="onetable-bench-"))
     t0 = time.perf_counter()
     summary = generate_world(home, households=args.households, seed=args.seed)
     generated = time.perf_counter() - t0

@@ -77,3 +77,5 @@ def print_summary(console: Console, home: Path, result: dict[str, Any]) -> None:
                   "(回执 per file, 纠错清单 per sender and month)")
     if result.get("data_docs"):
         console.print(f"GX Data Docs: {result['data_docs']}")
+    if result.get("run_report"):
+        console.print(f"run report: {result['run_report']} (latest: {ws.outbox / 'run-report.html'})")

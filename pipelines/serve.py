@@ -18,6 +18,7 @@ to 127.0.0.1, and its database and logs live under `<home>/state/prefect/`.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -104,9 +105,14 @@ def build_deployments(ws: Workspace) -> list[Any]:
     ]
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve_workspace(ws: Workspace, host: str = "127.0.0.1", port: int = 4200, server: bool = True) -> None:
     """Start the server (unless `server` is False: PREFECT_API_URL names one) and serve until stopped."""
     configure_prefect(ws.state, quiet=False)
+    signal.signal(signal.SIGTERM, _stop)   # `kill`, systemd, a test: stop the server with us
     proc = None
     if server:
         proc = start_server(ws, host, port)

@@ -10,10 +10,7 @@ then tripped one by one on the candidate tables and gated through the real GX ru
 from __future__ import annotations
 
 import csv
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +27,6 @@ from pipelines.workspace import Workspace
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 RELOCATION = "易地扶贫搬迁安置台账2018.8.xlsx"
-
-
-def onetable(*args: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--json"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
-    assert done.returncode in (0, 1), done.stdout + done.stderr
-    return json.loads(done.stdout)
 
 
 def planted(home: Path, rule: str, office: str) -> dict[str, str]:
@@ -57,15 +47,15 @@ def correct(home: Path, defect: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def world(tmp_path_factory: pytest.TempPathFactory, run_flow_here: Any) -> Any:
     home = tmp_path_factory.mktemp("history")
     generate_world(home, households=60, seed=7, month="2018-08")
     b2 = planted(home, "B2", "relocation")
     assert b2["file_name"] == RELOCATION
-    first = onetable("run", "--home", str(home))
+    first = run_flow_here(home)
     before = list_rows(home, "relocation")
     corrected = correct(home, b2)
-    second = onetable("run", "--home", str(home))
+    second = run_flow_here(home)
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
     yield {"home": home, "first": first, "second": second, "b2": b2, "corrected": corrected, "con": con,
            "before": before}

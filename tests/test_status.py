@@ -21,10 +21,10 @@ def onetable(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def history(tmp_path_factory, run_flow_here):
     home = tmp_path_factory.mktemp("status")
     generate_history(home, households=40, seed=5, months="2018-06..2018-08")
-    onetable("run", "--home", str(home), "--json")
+    run_flow_here(home)
     with open(home / "generated" / "submissions.csv", encoding="utf-8") as fh:
         return home, list(csv.DictReader(fh))
 
