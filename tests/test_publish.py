@@ -605,6 +605,14 @@ def test_blocked_gate_keeps_previous_file(home: Path) -> None:
     assert (result.status, result.blocking_rules) == ("blocked", ("E1", "E3"))   # E3: people counted twice
     assert path.read_bytes() == before
     assert not (home / "warehouse" / "versions" / "v2").exists() and list((home / "warehouse").glob("*.tmp")) == []
+    for table in ("norm_registry_household", "landed_row"):   # the fix: the second registration is gone
+        con.execute(f"DELETE FROM {table} WHERE row_uid LIKE '%dup'")
+    next_version(con, home, "v3")
+    fixed = publish.publish_version(con, home, "v3", publish.sql_gate)
+    assert (fixed.status, fixed.blocking_rules) == ("published", ())
+    db = duckdb.connect(str(path), read_only=True)
+    assert db.execute("SELECT list(version ORDER BY published_at) FROM versions").fetchall() == [(["v1", "v3"],)]
+    db.close()
 
 
 def test_gate_may_use_the_relational_api(home: Path) -> None:
