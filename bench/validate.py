@@ -1,12 +1,14 @@
 """Benchmark: validation time per GX suite, and the share of the full run spent in GX.
 
     python bench/validate.py --households 2000          # demo scale
-    python bench/validate.py --households 170000        # ≈ 500,000 persons
+    python bench/validate.py --home DEMO --copies 85    # a run demo world x 85: ≈ 170,000 households, 500,000 persons
 
 Generates a world, runs it through `onetable run` (subprocess, timed), then validates the run's
 working database again in this process, suite by suite, with the stage's own functions: the reader
 layers (F, A), the cross-check layers (B-D), the generated schema suites (P1) and the publish gate
-(E). The baseline, measured in the same run, is the same bad-row selection in DuckDB without GX
+(E). With `--copies K`, a run workspace is copied and its rows in force multiplied K times first
+(bench/publish_scale.py: new household, person and personal numbers, landed rows and links too).
+The baseline, measured in the same run, is the same bad-row selection in DuckDB without GX
 (every check's SQL, counted); the difference is what GX costs.
 """
 
@@ -56,6 +58,9 @@ def per_suite(home: Path, run_id: str) -> None:
     gx_dir = Path(tempfile.mkdtemp(prefix="onetable-gx-"))
     loads = [r[0] for r in con.execute("SELECT load_id FROM ledger WHERE load_id IS NOT NULL AND status IN "
                                        "('accepted', 'partly_accepted')").fetchall()]
+    from pipelines import publish
+
+    publish.build_candidate(con, publish.load_pseudonym_key(con))   # the gate's subjects, at this size
     con.execute("BEGIN TRANSACTION")      # rolled back: the bench leaves the findings as the run wrote them
     from pipelines.expect import gx_context
 
@@ -90,11 +95,22 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20180831)
     parser.add_argument("--home", type=Path, help="Reuse a generated workspace instead of generating one.")
+    parser.add_argument("--copies", type=int, default=1, help="Multiply the run workspace's rows (needs --home).")
     args = parser.parse_args()
     from pipelines.generate import generate_world
 
     home = args.home or Path(tempfile.mkdtemp(prefix="onetable-bench-"))
     print(f"machine: {machine()}")
+    if args.copies > 1:
+        from bench.publish_scale import copy_workspace, multiply
+
+        home = copy_workspace(home)
+        con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
+        multiply(con, args.copies)
+        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                  for t in ("cur_registry_household", "cur_registry_person", "landed_row")]
+        con.close()
+        print(f"multiplied x{args.copies}: {counts[0]:,} households, {counts[1]:,} people, {counts[2]:,} landed rows")
     if (home / "warehouse" / "onetable.duckdb").exists():   # a world already run (bench/scale.py --home)
         con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"), read_only=True)
         run_id = con.execute("SELECT run_id FROM run_context").fetchall()[0][0]

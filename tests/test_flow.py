@@ -49,11 +49,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     result = json.loads(first.stdout)
     db = home / "warehouse" / "published.duckdb"
     before = published_tables(db), hashlib.sha256(db.read_bytes()).hexdigest()
-    second = onetable("run", "--home", str(home), "--json")
+    second = onetable("run", "--home", str(home), "--quiet")     # a script's run: nothing printed, exit 0
     assert second.returncode == 0, second.stdout + second.stderr
     after = published_tables(db), hashlib.sha256(db.read_bytes()).hexdigest()
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"), read_only=True)
-    yield {"home": home, "summary": summary, "result": result, "rerun": json.loads(second.stdout),
+    yield {"home": home, "summary": summary, "result": result, "rerun": second,
            "before": before, "after": after, "con": con}
     con.close()
 
@@ -160,7 +160,12 @@ def test_count_metrics_add_up_across_levels(world):
 
 
 def test_a_rerun_changes_nothing(world):
-    assert world["rerun"]["published"]["status"] == "unchanged"
+    assert world["rerun"].stdout == ""                 # --quiet
+    runs = world["con"].execute("SELECT count(*) FROM intake_run").fetchall()[0][0]
+    assert runs == 2
+    db = duckdb.connect(str(world["home"] / "warehouse" / "published.duckdb"), read_only=True)
+    assert db.execute("SELECT count(*) FROM versions").fetchall() == [(1,)]   # unchanged: no new version
+    db.close()
     assert world["after"] == world["before"]
 
 
