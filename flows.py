@@ -80,6 +80,10 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             report("normalizing", i + 1, len(landed))
     with timings("link"):
         version = link_and_context(ws, run_id, reporting_month, as_of)
+    if steps.nothing_new(ws, version, started):   # e.g. a poll with nothing new: the version stands
+        return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(), "version": version,
+                "published": {"status": "unchanged", "published": False, "version": version, "blocking_rules": []},
+                "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}
     with timings("validate"):
         report("validating", 0, 1)
         validate(ws, run_id, [load for _ref, load in landed])
@@ -92,6 +96,8 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
         write_feedback(ws, run_id)
     with timings("gx_docs"):
         docs = write_docs(ws, run_id)
+    if published["status"] != "blocked":
+        steps.mark_complete(ws, version)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
             "version": version, "published": published, "blocked": published["status"] == "blocked",
             "data_docs": docs, "timings": timings.seconds, "timer": timings}

@@ -222,3 +222,26 @@ def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
     return {"status": result.status, "published": result.status == "published", "version": result.version_id,
             "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
             "seconds": result.seconds, "size_bytes": result.size_bytes, **blocked}
+
+
+COMPLETE_MARKER = "complete_version"   # in state/: the version whose run finished every step
+
+
+def nothing_new(ws: Workspace, version: str, started: datetime) -> bool:
+    """True when this run can stop after linking: the version (which derives from every file's
+    standing, the configuration and the month) is the one a previous run finished end to end
+    (checks, publication, feedback), and no file entered the ledger in this run (a duplicate
+    changes no version but needs its receipt). A poll with nothing new then costs seconds."""
+    marker = ws.state / COMPLETE_MARKER
+    if not marker.exists() or marker.read_text(encoding="utf-8").strip() != version:
+        return False
+    with working(ws) as con:
+        new = con.execute("SELECT count(*) FROM ledger WHERE first_seen >= ?", [started]).fetchall()[0][0]
+    return new == 0
+
+
+def mark_complete(ws: Workspace, version: str) -> None:
+    """Record that every step of `version`'s run finished (written last, atomically)."""
+    tmp = ws.state / f"{COMPLETE_MARKER}.tmp"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    tmp.replace(ws.state / COMPLETE_MARKER)

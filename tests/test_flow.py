@@ -166,6 +166,8 @@ def test_a_rerun_changes_nothing(world):
     db = duckdb.connect(str(world["home"] / "warehouse" / "published.duckdb"), read_only=True)
     assert db.execute("SELECT count(*) FROM versions").fetchall() == [(1,)]   # unchanged: no new version
     db.close()
+    # nothing new: the rerun stopped after linking (no second GX run)
+    assert [p.name for p in (world["home"] / "state" / "gx").iterdir()] == [world["result"]["run_id"]]
     assert world["after"] == world["before"]
 
 
