@@ -16,6 +16,7 @@ pipeline bug, not a sender's problem: `run_contract_checks` records it as rule `
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +50,8 @@ def gx_context() -> _Gx:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX sets this module's logger to INFO at import: it would print a temp-dir line into the run's output
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     asset = context.data_sources.add_pandas("onetable").add_dataframe_asset("rows")

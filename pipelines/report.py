@@ -73,9 +73,18 @@ def print_summary(console: Console, home: Path, result: dict[str, Any]) -> None:
                   f"version {result.get('version')}: {status}")
     timings = result.get("timings", {})
     console.print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
-    console.print(f"analysts' database: {ws.published_db}\nfeedback: {ws.outbox}/<office>/ "
+    console.print(f"analysts' database: {shown(ws.published_db)}\nfeedback: {shown(ws.outbox)}/<office>/ "
                   "(回执 per file, 纠错清单 per sender and month)")
     if result.get("data_docs"):
-        console.print(f"GX Data Docs: {result['data_docs']}")
+        console.print(f"GX Data Docs: {shown(result['data_docs'])}")
     if result.get("run_report"):
-        console.print(f"run report: {result['run_report']} (latest: {ws.outbox / 'run-report.html'})")
+        console.print(f"run report: {shown(result['run_report'])} (latest: {shown(ws.outbox / 'run-report.html')})")
+
+
+def shown(path: object) -> str:
+    """A path as the user typed it: relative to the current folder when it is inside it."""
+    full = Path(str(path))
+    try:
+        return f"./{full.relative_to(Path.cwd())}"
+    except ValueError:
+        return str(full)
