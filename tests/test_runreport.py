@@ -7,7 +7,6 @@ renders and says so.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,21 +21,6 @@ from pipelines.workspace import Workspace
 
 KEEP = ("registry", "health", "employment", "social_security", "housing")
 pytestmark = pytest.mark.slow
-
-
-def run_in_process(home: Path) -> dict[str, Any]:
-    """The real flow (Prefect, DuckDB, GX) in this process (as tests/test_bad_inputs.py does)."""
-    saved = dict(os.environ)
-    from pipelines.orchestrate import configure_prefect
-
-    configure_prefect(home.parent / "prefect-state")
-    try:
-        from flows import run_flow
-
-        return dict(run_flow(str(home)))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def tiny_world(home: Path, households: int = 40) -> None:
@@ -58,10 +42,10 @@ def query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def report(tmp_path_factory: pytest.TempPathFactory, run_flow_here: Any) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("runreport") / "home"
     tiny_world(home)
-    result = run_in_process(home)
+    result = run_flow_here(home)
     assert result["published"]["status"] == "published", result
     ws = Workspace(home)
     path = write_run_report(ws, result["run_id"])
