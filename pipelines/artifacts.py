@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.report import city_headline, format_value
 from pipelines.workspace import Workspace
 
 SENDER_SQL = """
@@ -45,20 +46,6 @@ def artifact_key(office: str) -> str:
     return "sender-" + office.strip("_").lower().replace("_", "-")
 
 
-def headline(published_db: Path) -> list[tuple[str, float | None, str]]:
-    """(label, value, unit) of the city's headline metrics in the published database."""
-    if not published_db.exists():
-        return []
-    con = duckdb.connect(str(published_db), read_only=True)
-    try:
-        rows = con.execute("SELECT metric, metric_label, value, unit FROM metrics WHERE level = 'city' "
-                           "AND list_contains(?, metric)", [HEADLINE]).fetchall()
-    finally:
-        con.close()
-    order = {m: i for i, m in enumerate(HEADLINE)}
-    return [(label, value, unit) for _m, label, value, unit in sorted(rows, key=lambda r: order[r[0]])]
-
-
 def summary_markdown(ws: Workspace, result: dict[str, Any], senders: dict[str, dict[str, Any]]) -> str:
     published = result.get("published") or {}
     lines = [f"# onetable run `{result['run_id']}`", "",
@@ -67,7 +54,8 @@ def summary_markdown(ws: Workspace, result: dict[str, Any], senders: dict[str, d
     if published.get("blocking_rules"):
         lines.append(f"- blocked by {', '.join(published['blocking_rules'])}: {published.get('how_to_see', '')}")
     lines += ["", "| 指标 metric | value |", "|---|---:|"]
-    lines += [f"| {label} | {_number(value, unit)} |" for label, value, unit in headline(ws.published_db)]
+    lines += [f"| {label} | {format_value(value, unit)} |"
+              for _m, label, value, unit in city_headline(ws.published_db, HEADLINE)]
     seconds = result.get("timings") or {}
     lines += ["", "stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
               f"stages total: {sum(seconds.values()):.1f} s"]
@@ -97,13 +85,6 @@ def publish_artifacts(ws: Workspace, result: dict[str, Any]) -> dict[str, dict[s
     create_markdown_artifact(key="run-summary", markdown=summary_markdown(ws, result, senders),
                              description=f"onetable run {result['run_id']}")
     return senders
-
-
-def _number(value: float | None, unit: str) -> str:
-    """1,234 户 / 9.5 %; a rate with no denominator (a sender missing) is empty, said so."""
-    if value is None:
-        return "— (无数据 no data)"
-    return f"{value:,.{1 if unit == '%' else 0}f} {unit}"
 
 
 def _plain(value: Any) -> Any:

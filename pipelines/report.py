@@ -31,21 +31,35 @@ def sender_table(con: duckdb.DuckDBPyConnection) -> Table:
     return table
 
 
+def city_headline(published: Path, metrics: list[str]) -> list[tuple[str, str, float | None, str]]:
+    """(metric, label, value, unit) of the city's `metrics` in the published database, in that order."""
+    if not published.exists():
+        return []
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        rows = con.execute("SELECT metric, metric_label, value, unit FROM metrics WHERE level = 'city' "
+                           "AND list_contains(?, metric)", [metrics]).fetchall()
+    finally:
+        con.close()
+    order = {m: i for i, m in enumerate(metrics)}
+    return sorted(rows, key=lambda r: order[r[0]])
+
+
+def format_value(value: float | None, unit: str | None) -> str:
+    """1,234 户 / 9.5 %; a rate with no denominator (a sender missing) is empty, said so."""
+    if value is None:
+        return "— (无数据 no data)"
+    return f"{value:,.1f} %" if unit == "%" else f"{value:,.0f} {unit or ''}".strip()
+
+
 def headline_table(published: Path) -> Table | None:
     if not published.exists():
         return None
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        rows = con.execute("""SELECT metric, value, unit FROM metrics WHERE level = 'city'
-                              AND metric IN (SELECT unnest(?)) ORDER BY metric""", [HEADLINE]).fetchall()
-    finally:
-        con.close()
     table = Table(title="the one number (city)", title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    for metric, value, unit in rows:
-        shown = f"{value:.1f} %" if unit == "%" else f"{value:,.0f} {unit or ''}"
-        table.add_row(metric, shown.strip())
+    for metric, _label, value, unit in sorted(city_headline(published, HEADLINE)):
+        table.add_row(metric, format_value(value, unit))
     return table
 
 
