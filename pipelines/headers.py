@@ -147,11 +147,16 @@ def _score(found: Found) -> tuple[int, int]:
     return len(found), sum(1 for _, unit in found.values() if unit)
 
 
+def search_rows(spec: SheetSpec) -> int:
+    """How many rows from the top may hold the header."""
+    return max(HEADER_SEARCH_ROWS, spec.title_rows[1] + 3)
+
+
 def _best(sheet_rows: list[Row], spec: SheetSpec) -> tuple[Found, int, list[str], int]:
     """(found, Excel row of the lower header row, combined headers, 1 or 2 header rows)."""
     best: tuple[Found, int, list[str], int] = ({}, 1, [], 1)
     filled = -1                                   # no match anywhere: the fullest row is the header
-    limit = max(HEADER_SEARCH_ROWS, spec.title_rows[1] + 3)
+    limit = search_rows(spec)
     for r, row in enumerate(sheet_rows[:limit]):
         texts = _texts(row)
         found = map_headers(spec, texts)

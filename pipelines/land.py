@@ -9,8 +9,10 @@ are not data. A workbook where no sheet matches the sender's layout is quarantin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from pipelines import headers
@@ -22,12 +24,12 @@ from pipelines.specs import SheetSpec, SourceSpec
 
 FOOTER = re.compile(r"^(填表人|填表|审核人|审核|制表|负责人|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：])")
 __all__ = ["Layout", "Mismatch", "column_letter", "data_rows", "detect_layout", "land_file", "map_headers",
-           "match_sheets"]
+           "match_sheets", "select_data"]
 
 
 def detect_layout(sheet: RawSheet, spec: SheetSpec) -> Layout | Mismatch:
     """The sheet's header (one or two rows, below any number of title rows) for `spec`."""
-    return headers.detect_layout(sheet.rows, spec)
+    return headers.detect_layout(sheet.head(headers.search_rows(spec)), spec)
 
 
 def match_sheets(sheets: list[RawSheet], source: SourceSpec) -> tuple[list[tuple[RawSheet, Layout]], str]:
@@ -51,13 +53,24 @@ def match_sheets(sheets: list[RawSheet], source: SourceSpec) -> tuple[list[tuple
 
 def is_footer(row: list[tuple[str | None, str]]) -> bool:
     first = next((t for t, _ in row if t and t.strip()), None)
-    return first is not None and bool(FOOTER.match(normalize_text(first) or ""))
+    return first is not None and _footer_text(first)
+
+
+def _footer_text(text: str) -> bool:
+    return bool(FOOTER.match(normalize_text(text) or ""))
+
+
+def _ascii_led(text: str | None, allowed: set[str] | frozenset[str] = frozenset()) -> bool:
+    """True when `text` starts with an ASCII letter or digit not in `allowed`. Normalizing (NFKC,
+    spaces, brackets) keeps such a first character, so the text can be ruled out of a set of
+    normalized forms by its first character alone (a footer or a header starts otherwise)."""
+    return bool(text) and text[0].isascii() and text[0].isalnum() and text[0] not in allowed  # type: ignore[index]
 
 
 def _header_forms(sheet: RawSheet, layout: Layout) -> set[tuple[str, ...]]:
     """The normalized header as combined and as each written header row (to spot repeats)."""
     rows: list[list[str | None]] = [[t for t, _ in row] for row in
-                                    sheet.rows[layout.header_row - layout.header_rows: layout.header_row]]
+                                    sheet.head(layout.header_row)[layout.header_row - layout.header_rows:]]
     combined: list[str | None] = [*layout.headers]
     return {_normalized(texts) for texts in [combined, *rows]}
 
@@ -69,19 +82,52 @@ def _normalized(texts: list[str | None]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def data_rows(sheet: RawSheet, layout: Layout) -> list[tuple[int, list[tuple[str | None, str]]]]:
-    """(Excel row number, cells) of every data row below the header."""
+@dataclass
+class SheetData:
+    """A sheet's data rows as columns: Excel row numbers, texts and kinds (width x rows)."""
+    numbers: np.ndarray
+    texts: np.ndarray
+    kinds: np.ndarray
+
+    def row(self, i: int) -> list[tuple[str | None, str]]:
+        return list(zip(self.texts[:, i].tolist(), self.kinds[:, i].tolist(), strict=True))
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def select_data(sheet: RawSheet, layout: Layout) -> SheetData:
+    """Every data row below the header: not blank, not a footer, not a repeated header
+    (multi-page exports). Set-wise: each distinct first text is judged once, not each row."""
+    texts, kinds = sheet.columns(layout.header_row)
+    n = len(sheet) - layout.header_row
+    grid = np.array(texts, dtype=object).reshape(len(texts), n)
+    filled = np.array([[bool(t and t.strip()) for t in column] for column in texts], dtype=bool).reshape(grid.shape)
+    keep = filled.any(axis=0) if len(texts) else np.zeros(n, dtype=bool)
+    if keep.any():
+        first = grid[filled.argmax(axis=0), np.arange(n)]
+        footers = {t for t in set(first[keep].tolist()) if not _ascii_led(t) and _footer_text(t)}
+        keep &= ~np.fromiter((t in footers for t in first), dtype=bool, count=n)
+        keep &= ~_repeated_headers(sheet, layout, grid, keep)
+    idx = np.flatnonzero(keep)
+    return SheetData(idx + layout.header_row + 1, grid[:, idx], np.array(kinds, dtype=object).reshape(grid.shape)[:, idx])
+
+
+def _repeated_headers(sheet: RawSheet, layout: Layout, grid: np.ndarray, keep: np.ndarray) -> np.ndarray:
     forms = _header_forms(sheet, layout)
     firsts = {f[0] for f in forms if f}
-    out = []
-    for r in range(layout.header_row, len(sheet.rows)):
-        row = sheet.rows[r]
-        if not any(t and t.strip() for t, _ in row) or is_footer(row):
-            continue
-        if row and normalize_header(row[0][0]) in firsts and _normalized([t for t, _ in row]) in forms:
-            continue   # a repeated header (multi-page exports)
-        out.append((r + 1, row))
-    return out
+    leads = {f[0] for f in firsts if f}
+    heads = {t for t in set(grid[0][keep].tolist()) if not _ascii_led(t, leads) and normalize_header(t) in firsts}
+    repeated = np.zeros(grid.shape[1], dtype=bool)
+    for i in np.flatnonzero(keep & np.fromiter((t in heads for t in grid[0]), dtype=bool, count=grid.shape[1])):
+        repeated[i] = _normalized(grid[:, i].tolist()) in forms
+    return repeated
+
+
+def data_rows(sheet: RawSheet, layout: Layout) -> list[tuple[int, list[tuple[str | None, str]]]]:
+    """(Excel row number, cells) of every data row below the header."""
+    data = select_data(sheet, layout)
+    return [(int(number), data.row(i)) for i, number in enumerate(data.numbers)]
 
 
 LANDED_SCHEMA = pa.schema([("load_id", pa.string()), ("office", pa.string()), ("file_hash", pa.string()),
@@ -91,22 +137,21 @@ LANDED_SCHEMA = pa.schema([("load_id", pa.string()), ("office", pa.string()), ("
 
 
 def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawSheet, layout: Layout,
-               rows: list[tuple[int, list[tuple[str | None, str]]]] | None = None) -> int:
-    """Insert the sheet's header and data rows (`rows`: its data_rows, if known); returns their number."""
-    rows = data_rows(sheet, layout) if rows is None else rows
-    n = len(rows)
-    numbers = [r for r, _ in rows]
+               data: SheetData | None = None) -> int:
+    """Insert the sheet's header and data rows (`data`: its select_data, if known); returns their number."""
+    data = select_data(sheet, layout) if data is None else data
+    n, width = len(data), data.texts.shape[0]
+    numbers = data.numbers.tolist()
     uid = f"{meta['file_hash'][:12]}:{sheet.name}:"
-    texts, kinds = [], []
-    for _, cells in rows:
-        text, kind = zip(*cells, strict=True) if cells else ((), ())
-        texts.append(list(text))
-        kinds.append("".join(kind))
+    flat = pa.array(data.texts.T.ravel(), pa.string())     # row-major: row 1's cells, row 2's, ...
+    cells = pa.FixedSizeListArray.from_arrays(flat, width).cast(pa.list_(pa.string())) if width \
+        else pa.array([[] for _ in range(n)], pa.list_(pa.string()))
     table = pa.table({
         "load_id": pa.repeat(meta["load_id"], n), "office": pa.repeat(meta["office"], n),
         "file_hash": pa.repeat(meta["file_hash"], n), "file_name": pa.repeat(meta["file_name"], n),
         "sheet": pa.repeat(sheet.name, n), "row": numbers, "row_uid": [uid + str(r) for r in numbers],
-        "tbl": pa.repeat(layout.spec.table, n), "cells": texts, "kinds": kinds}, schema=LANDED_SCHEMA)
+        "tbl": pa.repeat(layout.spec.table, n), "cells": cells,
+        "kinds": ["".join(k) for k in data.kinds.T.tolist()]}, schema=LANDED_SCHEMA)
     con.execute("INSERT INTO landed_sheet VALUES (?,?,?,?,?,?,?,?)",
                 [meta["load_id"], meta["office"], meta["file_hash"], meta["file_name"], sheet.name,
                  layout.spec.table, layout.header_row, layout.headers])
@@ -117,7 +162,7 @@ def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawS
 
 
 def _titles(sheet: RawSheet, layout: Layout) -> list[str]:
-    return [" ".join(t for t, _ in row if t) for row in sheet.rows[: layout.header_row - layout.header_rows]]
+    return [" ".join(t for t, _ in row if t) for row in sheet.head(layout.header_row - layout.header_rows)]
 
 
 def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list[RawSheet],
@@ -126,8 +171,8 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
     matched, reason = match_sheets(sheets, source)
     if not matched:
         return "A4", reason
-    rows = [data_rows(sheet, layout) for sheet, layout in matched]
-    if not any(rows):
+    rows = [select_data(sheet, layout) for sheet, layout in matched]
+    if not any(len(data) for data in rows):
         return "F3", "文件只有表头，没有数据行"
     titles = [t for sheet, layout in matched for t in _titles(sheet, layout) if t]
     month = detect_month(titles, meta["file_name"], None)
@@ -138,7 +183,7 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
     for (_, layout), sheet_rows in zip(matched, rows, strict=True):
         if source.scope in layout.columns:
             index = layout.columns[source.scope][0]
-            scope_values += list({row[index][0] for _, row in sheet_rows if index < len(row)})
+            scope_values += list(set(sheet_rows.texts[index].tolist())) if index < len(sheet_rows.texts) else []
     scope = scope_of(scope_values, source.scope or "", counties, titles, meta["file_name"])
     con.execute("BEGIN TRANSACTION")
     for (sheet, layout), sheet_rows in zip(matched, rows, strict=True):

@@ -9,15 +9,15 @@ rejected with it. Every finding names the cell: sheet, row, column letter, heade
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from pipelines import cells
+from pipelines.convert import Column, convert_column
 from pipelines.headers import Layout, column_letter, map_headers
 from pipelines.schema import Schema
 from pipelines.specs import ColumnSpec, SheetSpec, SourceSpec
@@ -43,152 +43,135 @@ class RawFinding:
 
 @dataclass
 class SheetResult:
+    """One sheet normalized, as columns: Excel rows, row ids, each target's parsed column, outcomes."""
     table: str
-    records: list[dict[str, Any]] = field(default_factory=list)
+    rows: np.ndarray
+    uids: pa.Array
+    columns: dict[str, Column]
+    outcome: np.ndarray
     findings: list[RawFinding] = field(default_factory=list)
 
-
-def converter(col: ColumnSpec, unit: str | None, schema: Schema, as_of: date) -> Callable[[str | None, str], cells.Parsed]:
-    allowed = schema.columns[col.target].values or []
-    kinds: dict[str, Callable[[str | None, str], cells.Parsed]] = {
-        "text": cells.parse_text,
-        "id_number": lambda t, k: cells.parse_id_number(t, k, as_of),
-        "date": lambda t, k: cells.parse_date(t, k, as_of),
-        "yes_no": cells.parse_yes_no,
-        "code": lambda t, k: cells.parse_code(t, k, allowed, col.value_map),
-        "code_list": lambda t, k: cells.parse_code_list(t, k, allowed, col.value_map, tuple(col.separators)),
-    }
-    if col.type in kinds:
-        return kinds[col.type]
-    return lambda t, k: cells.parse_number(t, k, integer=col.type == "integer", header_unit=unit,
-                                           canonical_unit=col.unit, lo=col.min, hi=col.max)
+    def value(self, target: str, i: int) -> object:
+        return self.columns[target].at(i).value if target in self.columns else None
 
 
-def _parse_column(col: ColumnSpec, index: int, unit: str | None, rows: list[tuple], schema: Schema,
-                  as_of: date) -> list[cells.Parsed]:
-    convert = converter(col, unit, schema, as_of)
-    cache: dict[tuple[str | None, str], cells.Parsed] = {}
-    out = []
-    for _row, _uid, values, kinds in rows:
-        key = (values[index], kinds[index]) if index < len(values) else (None, "-")
-        if key not in cache:
-            cache[key] = convert(*key)
-        out.append(cache[key])
-    return out
+def _row_masks(spec: SheetSpec, columns: dict[str, Column], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(key missing, some required value missing, some cell emptied by its finding), per row."""
+    empty = {t: c.take(lambda p: p.value is None, bool) for t, c in columns.items()}
+    no_key = np.ones(n, dtype=bool)
+    for t in spec.key:
+        no_key &= empty.get(t, np.ones(n, dtype=bool))
+    no_required = np.zeros(n, dtype=bool)
+    for c in spec.columns:
+        if c.required and c.target in empty:
+            no_required |= empty[c.target]
+    failed = np.zeros(n, dtype=bool)
+    for t, c in columns.items():
+        failed |= c.take(lambda p: p.rule is not None, bool) & empty[t]
+    return no_key, no_required, failed
 
 
-def _row_outcome(spec: SheetSpec, parsed: dict[str, cells.Parsed], failed: bool) -> tuple[str, list[str]]:
-    """(outcome, targets whose failure rejects the row); `failed`: some cell of the row failed."""
-    if all(parsed[t].value is None for t in spec.key):
-        return "rejected", list(spec.key)
-    required = [c.target for c in spec.columns if c.required and parsed[c.target].value is None]
-    if required:
-        return "rejected", required
-    return ("warned" if failed else "accepted"), []
-
-
-def _noted_rows(parsed_cols: dict[str, list[cells.Parsed]]) -> tuple[set[int], set[int]]:
-    """(rows with any finding, rows with a cell emptied by its finding), one pass per column."""
-    noted: set[int] = set()
-    failed: set[int] = set()
-    for column in parsed_cols.values():
-        for i, p in enumerate(column):
-            if p.rule is not None:
-                noted.add(i)
-                if p.value is None:
-                    failed.add(i)
-    return noted, failed
-
-
-def normalize_sheet(layout: Layout, sheet: str, rows: list[tuple], schema: Schema, as_of: date) -> SheetResult:
+def normalize_sheet(layout: Layout, sheet: str, data: pa.Table, schema: Schema, as_of: date) -> SheetResult:
+    """`data`: the landed rows (row, row_uid) with one key column `k<index>` per used sheet column."""
     spec = layout.spec
-    result = SheetResult(spec.table)
-    columns = {c.target: c for c in spec.columns if c.target in layout.columns}
-    parsed_cols = {t: _parse_column(c, *layout.columns[t], rows, schema, as_of) for t, c in columns.items()}
-    noted, failed = _noted_rows(parsed_cols)
-    originals = [t for t in columns if f"{t}_original" in schema.columns]
-    for i, (row, uid, values, _kinds) in enumerate(rows):
-        parsed = {t: parsed_cols[t][i] for t in columns}
+    specs = {c.target: c for c in spec.columns if c.target in layout.columns}
+    columns = {t: convert_column(data[f"k{layout.columns[t][0]}"], c, layout.columns[t][1], schema, as_of)
+               for t, c in specs.items()}
+    n = data.num_rows
+    no_key, no_required, failed = _row_masks(spec, columns, n)
+    rejected = no_key | no_required
+    outcome = np.where(rejected, "rejected", np.where(failed, "warned", "accepted")).astype(object)
+    result = SheetResult(spec.table, data["row"].to_numpy(), data["row_uid"], columns, outcome)
+    noted = rejected.copy()
+    for c in columns.values():
+        noted |= c.take(lambda p: p.rule is not None, bool)
+    for i in np.flatnonzero(noted):
+        parsed = {t: c.at(i) for t, c in columns.items()}
         for t in spec.key:
             parsed.setdefault(t, cells.EMPTY)
-        outcome, rejecting = _row_outcome(spec, parsed, i in failed)
-        record: dict[str, Any] = {"row": row, "row_uid": uid, "outcome": outcome}
-        record.update((t, p.value) for t, p in parsed.items())
-        record.update((f"{t}_original", parsed[t].original) for t in originals if parsed[t].original)
-        result.records.append(record)
-        if i in noted or rejecting:
-            result.findings += _row_findings(parsed, columns, rejecting, layout, sheet, row, values)
+        rejecting = list(spec.key) if no_key[i] else [c.target for c in spec.columns if c.required
+                                                           and parsed[c.target].value is None]
+        raw = {index: data[f"t{index}"][i].as_py() for index, _ in layout.columns.values()}
+        result.findings += _row_findings(parsed, specs, rejecting if rejected[i] else [], layout, sheet,
+                                         int(result.rows[i]), raw)
     return result
 
 
 def _row_findings(parsed: dict[str, cells.Parsed], columns: dict[str, ColumnSpec], rejecting: list[str],
-                  layout: Layout, sheet: str, row: int, values: list[str | None]) -> list[RawFinding]:
+                  layout: Layout, sheet: str, row: int, raw: dict[int, str | None]) -> list[RawFinding]:
     out = []
     for t, p in parsed.items():
         if t not in columns and t in rejecting:
             out.append(RawFinding("A1.missing", "reject", sheet, row, None, None, None, "缺少关联键列"))
         elif p.rule or (t in rejecting and p.value is None):
-            out.append(_cell_finding(t, p, t in rejecting, layout, sheet, row, values))
+            out.append(_cell_finding(t, p, t in rejecting, layout, sheet, row, raw))
     return out
 
 
 def _cell_finding(target: str, p: cells.Parsed, rejecting: bool, layout: Layout, sheet: str, row: int,
-                  values: list[str | None]) -> RawFinding:
+                  raw: dict[int, str | None]) -> RawFinding:
     index = layout.columns[target][0]
     rule = p.rule or ("A1.missing" if target in layout.spec.key else "A5.missing")
     detail = p.detail or "必填内容为空"
     severity = "info" if p.rule and p.rule.startswith("A3") else ("reject" if rejecting else "warning")
-    return RawFinding(rule, severity, sheet, row, layout.headers[index], column_letter(index),
-                      values[index] if index < len(values) else None, detail)
+    return RawFinding(rule, severity, sheet, row, layout.headers[index], column_letter(index), raw.get(index), detail)
 
 
 def flag_duplicates(result: SheetResult, layout: Layout, seen: dict[tuple, int]) -> None:
     """A8: a later row repeating an earlier row's unique key (in the same file) is rejected."""
     spec = layout.spec
-    names = "、".join(layout.headers[layout.columns[t][0]] if t in layout.columns else t
-                     for t in spec.unique_columns)
-    for rec in result.records:
-        if rec["outcome"] == "rejected":
-            continue
-        key = tuple(str(rec.get(t)) for t in spec.unique_columns)
-        if any(rec.get(t) is None for t in spec.unique_columns):
-            continue
+    if not all(t in result.columns for t in spec.unique_columns):
+        return   # a unique column missing from the sheet: no row has a full key
+    names = "、".join(layout.headers[layout.columns[t][0]] for t in spec.unique_columns)
+    empty = np.zeros(len(result.rows), dtype=bool)
+    for t in spec.unique_columns:
+        empty |= result.columns[t].take(lambda p: p.value is None, bool)
+    texts = [result.columns[t].take(lambda p: str(p.value)) for t in spec.unique_columns]
+    for i in np.flatnonzero(~empty & (result.outcome != "rejected")):
+        key = tuple(column[i] for column in texts)
         if key in seen:
-            rec["outcome"] = "rejected"
-            result.findings.append(RawFinding("A8", "reject", "", rec["row"], None, None, None,
+            result.outcome[i] = "rejected"
+            result.findings.append(RawFinding("A8", "reject", "", int(result.rows[i]), None, None, None,
                                               f"与第 {seen[key]} 行重复（{names}相同）"))
         else:
-            seen[key] = rec["row"]
+            seen[key] = int(result.rows[i])
 
 
-def flag_autofill(result: SheetResult, layout: Layout, rows: list[tuple], sheet: str) -> None:
+def flag_autofill(result: SheetResult, layout: Layout, data: pa.Table, sheet: str) -> None:
     """A9: consecutive rows whose raw IDs differ only by a small increasing tail (Excel auto-fill)."""
     id_cols = [t for t in layout.spec.key if t in layout.columns
                and next(c for c in layout.spec.columns if c.target == t).type == "id_number"]
     if not id_cols:
         return
     index = layout.columns[id_cols[0]][0]
-    previous: str | None = None
-    for row, _uid, values, _kinds in rows:
-        raw = cells.normalize_text(values[index] if index < len(values) else None) or ""
-        raw = raw.upper()
-        if previous and len(raw) == len(previous) == 18 and raw.isdigit() and previous.isdigit() \
-                and 0 < int(raw) - int(previous) <= 9:
-            result.findings.append(RawFinding("A9", "warning", sheet, row, layout.headers[index],
-                                              column_letter(index), values[index],
-                                              f"与上一行证件号 {previous} 仅末几位递增，疑似下拉自动填充"))
-        previous = raw
+    values = data[f"t{index}"].to_pylist()
+    raws = [(cells.normalize_text(v) or "").upper() for v in values]
+    digits = np.array([len(r) == 18 and r.isdigit() for r in raws], dtype=bool)
+    numbers = np.array([int(r) if ok else 0 for r, ok in zip(raws, digits, strict=True)], dtype=np.int64)
+    step = np.diff(numbers, prepend=0)
+    hits = np.flatnonzero(digits & np.roll(digits, 1) & (step > 0) & (step <= 9))
+    for i in hits[hits > 0]:
+        result.findings.append(RawFinding("A9", "warning", sheet, int(result.rows[i]), layout.headers[index],
+                                          column_letter(index), values[i],
+                                          f"与上一行证件号 {raws[i - 1]} 仅末几位递增，疑似下拉自动填充"))
 
 
-def to_arrow(records: list[dict[str, Any]], table: str, lineage: dict[str, str], schema: Schema) -> pa.Table:
-    names = schema.table_columns(table)
-    arrays = {}
-    for name in names:
+def to_arrow(result: SheetResult, lineage: dict[str, str], schema: Schema) -> pa.Table:
+    n = len(result.rows)
+    arrays: dict[str, pa.Array] = {}
+    for name in schema.table_columns(result.table):
         typ = ARROW_TYPES[schema.columns[name].type]
+        target = name.removesuffix("_original")
         if name in lineage:
-            arrays[name] = pa.array([lineage[name]] * len(records), typ)
+            arrays[name] = pa.repeat(pa.scalar(lineage[name], typ), n)
+        elif name in ("row", "row_uid", "outcome"):
+            arrays[name] = pa.array({"row": result.rows, "row_uid": result.uids, "outcome": result.outcome}[name], typ)
+        elif name in result.columns:
+            arrays[name] = result.columns[name].values(typ)
+        elif name != target and target in result.columns:
+            arrays[name] = pa.array(result.columns[target].take(lambda p: p.original or None).tolist(), typ)
         else:
-            arrays[name] = pa.array([r.get(name) for r in records], typ)
+            arrays[name] = pa.nulls(n, typ)
     return pa.table(arrays)
 
 
@@ -204,23 +187,28 @@ def layout_for(source: SourceSpec, table: str, headers: list[str], header_row: i
     return Layout(spec, header_row, headers, found)
 
 
-def _sheet_rows(con: duckdb.DuckDBPyConnection, load_id: str, sheet: str) -> list[tuple]:
-    return con.execute("SELECT row, row_uid, cells, kinds FROM landed_row WHERE load_id = ? AND sheet = ? "
-                       "ORDER BY row", [load_id, sheet]).fetchall()
+def _sheet_data(con: duckdb.DuckDBPyConnection, load_id: str, sheet: str, layout: Layout) -> pa.Table:
+    """The sheet's landed rows with, per used column, its text `t<i>` and key `k<i>` (kind + text)."""
+    parts = []
+    for index in sorted({index for index, _ in layout.columns.values()}):
+        kind = f"coalesce(nullif(substr(kinds, {index + 1}, 1), ''), '-')"
+        parts.append(f"cells[{index + 1}] AS t{index}, {kind} || coalesce(cells[{index + 1}], '') AS k{index}")
+    return con.sql(f"SELECT row, row_uid{''.join(', ' + p for p in parts)} FROM landed_row "
+                   "WHERE load_id = ? AND sheet = ? ORDER BY row", params=[load_id, sheet]).to_arrow_table()
 
 
 def _reject_orphan_members(results: list[SheetResult]) -> None:
     """Member rows of a rejected registry household are rejected with it."""
-    rejected = {r.get("household_id"): r["row"] for res in results if res.table == "registry_household"
-                for r in res.records if r["outcome"] == "rejected" and r.get("household_id")}
+    rejected = {str(r.value("household_id", i)): int(r.rows[i]) for r in results if r.table == "registry_household"
+                for i in np.flatnonzero(r.outcome == "rejected") if r.value("household_id", i)}
     for res in results:
-        if res.table != "registry_person":
+        if res.table != "registry_person" or not rejected or "household_id" not in res.columns:
             continue
-        for rec in res.records:
-            if rec["outcome"] != "rejected" and rec.get("household_id") in rejected:
-                rec["outcome"] = "rejected"
-                res.findings.append(RawFinding("A8.household", "reject", "", rec["row"], None, None, None,
-                                               f"所属户（户信息第 {rejected[rec['household_id']]} 行）被退回，成员随户退回"))
+        ids = res.columns["household_id"].take(lambda p: p.value)
+        for i in np.flatnonzero((res.outcome != "rejected") & np.isin(ids, list(rejected))):
+            res.outcome[i] = "rejected"
+            res.findings.append(RawFinding("A8.household", "reject", "", int(res.rows[i]), None, None, None,
+                                           f"所属户（户信息第 {rejected[ids[i]]} 行）被退回，成员随户退回"))
 
 
 def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source: SourceSpec, schema: Schema,
@@ -232,12 +220,10 @@ def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source:
     seen: dict[str, dict[tuple, int]] = {}
     for sheet, table, header_row, headers in sheets:
         layout = layout_for(source, table, headers, header_row)
-        rows = _sheet_rows(con, meta["load_id"], sheet)
-        res = normalize_sheet(layout, sheet, rows, schema, as_of)
+        data = _sheet_data(con, meta["load_id"], sheet, layout)
+        res = normalize_sheet(layout, sheet, data, schema, as_of)
         flag_duplicates(res, layout, seen.setdefault(table, {}))
-        flag_autofill(res, layout, rows, sheet)
-        for f in res.findings:
-            f.sheet = f.sheet or sheet
+        flag_autofill(res, layout, data, sheet)
         results.append((sheet, res))
     _reject_orphan_members([r for _, r in results])
     counts = {"accepted": 0, "warned": 0, "rejected": 0}
@@ -246,9 +232,9 @@ def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source:
         for f in res.findings:
             f.sheet = f.sheet or sheet
         _tie_registry_ids(res)
-        for rec in res.records:
-            counts[rec["outcome"]] += 1
-        insert_rows(con, res.table, to_arrow(res.records, res.table, meta | {"sheet": sheet}, schema))
+        for outcome in counts:
+            counts[outcome] += int((res.outcome == outcome).sum())
+        insert_rows(con, res.table, to_arrow(res, meta | {"sheet": sheet}, schema))
         findings += res.findings
     return counts, findings
 
@@ -257,7 +243,9 @@ def _tie_registry_ids(res: SheetResult) -> None:
     """Registry findings name their household/person (they are the registry's own rows)."""
     if not res.table.startswith("registry_"):
         return
-    by_row = {r["row"]: r for r in res.records}
+    position = {int(r): i for i, r in enumerate(res.rows)} if res.findings else {}
     for f in res.findings:
-        rec = by_row.get(f.row, {})
-        f.household_id, f.person_id = rec.get("household_id"), rec.get("person_id")
+        i = position.get(f.row)
+        if i is not None:
+            f.household_id = res.value("household_id", i)  # type: ignore[assignment]
+            f.person_id = res.value("person_id", i)  # type: ignore[assignment]
