@@ -9,11 +9,13 @@ are not data. A workbook where no sheet matches the sender's layout is quarantin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import headers
 from pipelines.cells import normalize_header, normalize_text
@@ -60,11 +62,22 @@ def _footer_text(text: str) -> bool:
     return bool(FOOTER.match(normalize_text(text) or ""))
 
 
-def _ascii_led(text: str | None, allowed: set[str] | frozenset[str] = frozenset()) -> bool:
-    """True when `text` starts with an ASCII letter or digit not in `allowed`. Normalizing (NFKC,
-    spaces, brackets) keeps such a first character, so the text can be ruled out of a set of
-    normalized forms by its first character alone (a footer or a header starts otherwise)."""
-    return bool(text) and text[0].isascii() and text[0].isalnum() and text[0] not in allowed  # type: ignore[index]
+def _matching(texts: pa.Array, test: Callable[[str], bool], may_lead: Callable[[str], bool]) -> np.ndarray:
+    """Which cells pass `test`, judging each distinct text once and only texts whose first character
+    passes `may_lead` (a cheap necessary condition: e.g. a footer never starts with an ASCII digit)."""
+    first = pc.utf8_slice_codeunits(texts, 0, 1)
+    leads = [c for c in pc.unique(first).to_pylist() if c is not None and may_lead(c)]
+    if not leads:
+        return np.zeros(len(texts), dtype=bool)
+    candidates = pc.unique(pc.filter(texts, pc.is_in(first, pa.array(leads, pa.string())))).to_pylist()
+    hits = pa.array([t for t in candidates if t is not None and test(t)], pa.string())
+    return pc.is_in(texts, hits).to_numpy(zero_copy_only=False) if len(hits) else np.zeros(len(texts), dtype=bool)
+
+
+def _not_ascii_alnum(c: str) -> bool:
+    """Normalizing (NFKC, spaces, brackets) keeps a leading ASCII letter or digit: such a text is
+    never a footer and never a header whose first cell starts otherwise."""
+    return not (c.isascii() and c.isalnum())
 
 
 def _header_forms(sheet: RawSheet, layout: Layout) -> set[tuple[str, ...]]:
@@ -84,13 +97,14 @@ def _normalized(texts: list[str | None]) -> tuple[str, ...]:
 
 @dataclass
 class SheetData:
-    """A sheet's data rows as columns: Excel row numbers, texts and kinds (width x rows)."""
+    """A sheet's data rows as columns: Excel row numbers, one string array per column, and the
+    kind characters as a (columns x rows) uint8 matrix."""
     numbers: np.ndarray
-    texts: np.ndarray
+    texts: list[pa.Array]
     kinds: np.ndarray
 
     def row(self, i: int) -> list[tuple[str | None, str]]:
-        return list(zip(self.texts[:, i].tolist(), self.kinds[:, i].tolist(), strict=True))
+        return [(t[i].as_py(), chr(k)) for t, k in zip(self.texts, self.kinds[:, i], strict=True)]
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -98,29 +112,42 @@ class SheetData:
 
 def select_data(sheet: RawSheet, layout: Layout) -> SheetData:
     """Every data row below the header: not blank, not a footer, not a repeated header
-    (multi-page exports). Set-wise: each distinct first text is judged once, not each row."""
+    (multi-page exports). Set-wise: each distinct text is judged once, not each row."""
     texts, kinds = sheet.columns(layout.header_row)
     n = len(sheet) - layout.header_row
-    grid = np.array(texts, dtype=object).reshape(len(texts), n)
-    filled = np.array([[bool(t and t.strip()) for t in column] for column in texts], dtype=bool).reshape(grid.shape)
-    keep = filled.any(axis=0) if len(texts) else np.zeros(n, dtype=bool)
+    filled = np.vstack([t.is_valid().to_numpy(zero_copy_only=False)
+                        & ~_matching(t, lambda v: not v.strip(), str.isspace) for t in texts]) \
+        if texts else np.zeros((0, n), dtype=bool)
+    keep = np.asarray(filled.any(axis=0), dtype=bool)
     if keep.any():
-        first = grid[filled.argmax(axis=0), np.arange(n)]
-        footers = {t for t in set(first[keep].tolist()) if not _ascii_led(t) and _footer_text(t)}
-        keep &= ~np.fromiter((t in footers for t in first), dtype=bool, count=n)
-        keep &= ~_repeated_headers(sheet, layout, grid, keep)
+        keep &= ~_footers(texts, filled, keep)
+        keep &= ~_repeated_headers(sheet, layout, texts, keep)
     idx = np.flatnonzero(keep)
-    return SheetData(idx + layout.header_row + 1, grid[:, idx], np.array(kinds, dtype=object).reshape(grid.shape)[:, idx])
+    return SheetData(idx + layout.header_row + 1, [t.take(idx) for t in texts], kinds[:, idx])
 
 
-def _repeated_headers(sheet: RawSheet, layout: Layout, grid: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def _footers(texts: list[pa.Array], filled: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Rows whose first non-blank cell is a footer (填表人, 合计, 注: ...)."""
+    first = filled.argmax(axis=0)
+    footer = np.zeros(len(keep), dtype=bool)
+    for c, column in enumerate(texts):
+        rows = np.flatnonzero(keep & (first == c))
+        if len(rows):
+            footer[rows] = _matching(column.take(rows), _footer_text, _not_ascii_alnum)
+    return footer
+
+
+def _repeated_headers(sheet: RawSheet, layout: Layout, texts: list[pa.Array], keep: np.ndarray) -> np.ndarray:
     forms = _header_forms(sheet, layout)
     firsts = {f[0] for f in forms if f}
     leads = {f[0] for f in firsts if f}
-    heads = {t for t in set(grid[0][keep].tolist()) if not _ascii_led(t, leads) and normalize_header(t) in firsts}
-    repeated = np.zeros(grid.shape[1], dtype=bool)
-    for i in np.flatnonzero(keep & np.fromiter((t in heads for t in grid[0]), dtype=bool, count=grid.shape[1])):
-        repeated[i] = _normalized(grid[:, i].tolist()) in forms
+    first = texts[0]
+    candidates = _matching(first, lambda t: normalize_header(t) in firsts, lambda c: _not_ascii_alnum(c) or c in leads)
+    if "" in firsts:
+        candidates |= first.is_null().to_numpy(zero_copy_only=False)
+    repeated = np.zeros(len(keep), dtype=bool)
+    for i in np.flatnonzero(keep & candidates):
+        repeated[i] = _normalized([t[i].as_py() for t in texts]) in forms
     return repeated
 
 
@@ -136,22 +163,31 @@ LANDED_SCHEMA = pa.schema([("load_id", pa.string()), ("office", pa.string()), ("
                            ("cells", pa.list_(pa.string())), ("kinds", pa.string())])
 
 
+def _row_lists(data: SheetData) -> tuple[pa.Array, pa.Array]:
+    """Each row's cells (a list) and kinds (a string), from the columns, in Arrow and numpy."""
+    n, width = len(data), len(data.texts)
+    if not width:
+        return pa.array([[]] * n, pa.list_(pa.string())), pa.array([""] * n, pa.string())
+    order = (np.arange(width)[None, :] * n + np.arange(n)[:, None]).ravel()   # row-major
+    flat = pa.concat_arrays(data.texts).take(pa.array(order))
+    cells = pa.FixedSizeListArray.from_arrays(flat, width).cast(pa.list_(pa.string()))
+    kinds = pa.array(np.ascontiguousarray(data.kinds.T).view(f"S{width}").ravel()).cast(pa.string())
+    return cells, kinds
+
+
 def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawSheet, layout: Layout,
                data: SheetData | None = None) -> int:
     """Insert the sheet's header and data rows (`data`: its select_data, if known); returns their number."""
     data = select_data(sheet, layout) if data is None else data
-    n, width = len(data), data.texts.shape[0]
-    numbers = data.numbers.tolist()
-    uid = f"{meta['file_hash'][:12]}:{sheet.name}:"
-    flat = pa.array(data.texts.T.ravel(), pa.string())     # row-major: row 1's cells, row 2's, ...
-    cells = pa.FixedSizeListArray.from_arrays(flat, width).cast(pa.list_(pa.string())) if width \
-        else pa.array([[] for _ in range(n)], pa.list_(pa.string()))
+    n = len(data)
+    numbers = pa.array(data.numbers, pa.int64())
+    cells, kinds = _row_lists(data)
+    uids = pc.binary_join_element_wise(f"{meta['file_hash'][:12]}:{sheet.name}", pc.cast(numbers, pa.string()), ":")
     table = pa.table({
         "load_id": pa.repeat(meta["load_id"], n), "office": pa.repeat(meta["office"], n),
         "file_hash": pa.repeat(meta["file_hash"], n), "file_name": pa.repeat(meta["file_name"], n),
-        "sheet": pa.repeat(sheet.name, n), "row": numbers, "row_uid": [uid + str(r) for r in numbers],
-        "tbl": pa.repeat(layout.spec.table, n), "cells": cells,
-        "kinds": ["".join(k) for k in data.kinds.T.tolist()]}, schema=LANDED_SCHEMA)
+        "sheet": pa.repeat(sheet.name, n), "row": numbers, "row_uid": uids,
+        "tbl": pa.repeat(layout.spec.table, n), "cells": cells, "kinds": kinds}, schema=LANDED_SCHEMA)
     con.execute("INSERT INTO landed_sheet VALUES (?,?,?,?,?,?,?,?)",
                 [meta["load_id"], meta["office"], meta["file_hash"], meta["file_name"], sheet.name,
                  layout.spec.table, layout.header_row, layout.headers])
@@ -183,7 +219,7 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
     for (_, layout), sheet_rows in zip(matched, rows, strict=True):
         if source.scope in layout.columns:
             index = layout.columns[source.scope][0]
-            scope_values += list(set(sheet_rows.texts[index].tolist())) if index < len(sheet_rows.texts) else []
+            scope_values += pc.unique(sheet_rows.texts[index]).to_pylist() if index < len(sheet_rows.texts) else []
     scope = scope_of(scope_values, source.scope or "", counties, titles, meta["file_name"])
     con.execute("BEGIN TRANSACTION")
     for (sheet, layout), sheet_rows in zip(matched, rows, strict=True):

@@ -14,7 +14,9 @@ from datetime import date
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import cells
 from pipelines.convert import Column, convert_column
@@ -57,17 +59,17 @@ class SheetResult:
 
 def _row_masks(spec: SheetSpec, columns: dict[str, Column], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(key missing, some required value missing, some cell emptied by its finding), per row."""
-    empty = {t: c.take(lambda p: p.value is None, bool) for t, c in columns.items()}
+    empty = {t: c.empty for t, c in columns.items()}
     no_key = np.ones(n, dtype=bool)
     for t in spec.key:
         no_key &= empty.get(t, np.ones(n, dtype=bool))
     no_required = np.zeros(n, dtype=bool)
-    for c in spec.columns:
-        if c.required and c.target in empty:
-            no_required |= empty[c.target]
+    for spec_col in spec.columns:
+        if spec_col.required and spec_col.target in empty:
+            no_required |= empty[spec_col.target]
     failed = np.zeros(n, dtype=bool)
     for t, c in columns.items():
-        failed |= c.take(lambda p: p.rule is not None, bool) & empty[t]
+        failed |= c.noted & empty[t]
     return no_key, no_required, failed
 
 
@@ -84,8 +86,8 @@ def normalize_sheet(layout: Layout, sheet: str, data: pa.Table, schema: Schema, 
     result = SheetResult(spec.table, data["row"].to_numpy(), data["row_uid"], columns, outcome)
     noted = rejected.copy()
     for c in columns.values():
-        noted |= c.take(lambda p: p.rule is not None, bool)
-    for i in np.flatnonzero(noted):
+        noted |= c.noted
+    for i in np.flatnonzero(noted).tolist():
         parsed = {t: c.at(i) for t, c in columns.items()}
         for t in spec.key:
             parsed.setdefault(t, cells.EMPTY)
@@ -117,24 +119,31 @@ def _cell_finding(target: str, p: cells.Parsed, rejecting: bool, layout: Layout,
     return RawFinding(rule, severity, sheet, row, layout.headers[index], column_letter(index), raw.get(index), detail)
 
 
-def flag_duplicates(result: SheetResult, layout: Layout, seen: dict[tuple, int]) -> None:
-    """A8: a later row repeating an earlier row's unique key (in the same file) is rejected."""
+def flag_duplicates(result: SheetResult, layout: Layout, seen: dict[tuple, int], remember: bool = True) -> None:
+    """A8: a later row repeating an earlier row's unique key (in the same file) is rejected.
+    `seen`: keys of the table's earlier sheets in the file; `remember`: add this sheet's keys."""
     spec = layout.spec
     if not all(t in result.columns for t in spec.unique_columns):
         return   # a unique column missing from the sheet: no row has a full key
     names = "、".join(layout.headers[layout.columns[t][0]] for t in spec.unique_columns)
     empty = np.zeros(len(result.rows), dtype=bool)
     for t in spec.unique_columns:
-        empty |= result.columns[t].take(lambda p: p.value is None, bool)
-    texts = [result.columns[t].take(lambda p: str(p.value)) for t in spec.unique_columns]
-    for i in np.flatnonzero(~empty & (result.outcome != "rejected")):
-        key = tuple(column[i] for column in texts)
-        if key in seen:
+        empty |= result.columns[t].empty
+    rows = np.flatnonzero(~empty & (result.outcome != "rejected"))
+    keys = pd.DataFrame({t: result.columns[t].per_row(str)[rows] for t in spec.unique_columns})
+    keys["row"] = result.rows[rows]
+    first = keys.groupby(list(spec.unique_columns), sort=False)["row"].transform("first").to_numpy()
+    earlier = [seen.get(tuple(k)) for k in keys[list(spec.unique_columns)].itertuples(index=False)] if seen \
+        else [None] * len(rows)
+    for j, i in enumerate(rows):
+        was = earlier[j] if earlier[j] is not None else (first[j] if first[j] != result.rows[i] else None)
+        if was is not None:
             result.outcome[i] = "rejected"
             result.findings.append(RawFinding("A8", "reject", "", int(result.rows[i]), None, None, None,
-                                              f"与第 {seen[key]} 行重复（{names}相同）"))
-        else:
-            seen[key] = int(result.rows[i])
+                                              f"与第 {was} 行重复（{names}相同）"))
+    if remember:
+        seen.update((tuple(k[:-1]), int(k[-1])) for k in keys.drop_duplicates(list(spec.unique_columns))
+                    .itertuples(index=False) if tuple(k[:-1]) not in seen)
 
 
 def flag_autofill(result: SheetResult, layout: Layout, data: pa.Table, sheet: str) -> None:
@@ -144,8 +153,10 @@ def flag_autofill(result: SheetResult, layout: Layout, data: pa.Table, sheet: st
     if not id_cols:
         return
     index = layout.columns[id_cols[0]][0]
-    values = data[f"t{index}"].to_pylist()
-    raws = [(cells.normalize_text(v) or "").upper() for v in values]
+    texts = data[f"t{index}"]
+    plain = pc.fill_null(pc.match_substring_regex(texts, "^[0-9]{18}$"), False).to_numpy(zero_copy_only=False)
+    values = texts.to_pylist()
+    raws = [v if ok else (cells.normalize_text(v) or "").upper() for v, ok in zip(values, plain, strict=True)]
     digits = np.array([len(r) == 18 and r.isdigit() for r in raws], dtype=bool)
     numbers = np.array([int(r) if ok else 0 for r, ok in zip(raws, digits, strict=True)], dtype=np.int64)
     step = np.diff(numbers, prepend=0)
@@ -169,7 +180,7 @@ def to_arrow(result: SheetResult, lineage: dict[str, str], schema: Schema) -> pa
         elif name in result.columns:
             arrays[name] = result.columns[name].values(typ)
         elif name != target and target in result.columns:
-            arrays[name] = pa.array(result.columns[target].take(lambda p: p.original or None).tolist(), typ)
+            arrays[name] = result.columns[target].originals().cast(typ)
         else:
             arrays[name] = pa.nulls(n, typ)
     return pa.table(arrays)
@@ -200,11 +211,11 @@ def _sheet_data(con: duckdb.DuckDBPyConnection, load_id: str, sheet: str, layout
 def _reject_orphan_members(results: list[SheetResult]) -> None:
     """Member rows of a rejected registry household are rejected with it."""
     rejected = {str(r.value("household_id", i)): int(r.rows[i]) for r in results if r.table == "registry_household"
-                for i in np.flatnonzero(r.outcome == "rejected") if r.value("household_id", i)}
+                for i in np.flatnonzero(r.outcome == "rejected").tolist() if r.value("household_id", i)}
     for res in results:
         if res.table != "registry_person" or not rejected or "household_id" not in res.columns:
             continue
-        ids = res.columns["household_id"].take(lambda p: p.value)
+        ids = res.columns["household_id"].per_row()
         for i in np.flatnonzero((res.outcome != "rejected") & np.isin(ids, list(rejected))):
             res.outcome[i] = "rejected"
             res.findings.append(RawFinding("A8.household", "reject", "", int(res.rows[i]), None, None, None,
@@ -218,11 +229,11 @@ def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source:
                          "ORDER BY sheet", [meta["load_id"]]).fetchall()
     results: list[tuple[str, SheetResult]] = []
     seen: dict[str, dict[tuple, int]] = {}
-    for sheet, table, header_row, headers in sheets:
+    for n, (sheet, table, header_row, headers) in enumerate(sheets):
         layout = layout_for(source, table, headers, header_row)
         data = _sheet_data(con, meta["load_id"], sheet, layout)
         res = normalize_sheet(layout, sheet, data, schema, as_of)
-        flag_duplicates(res, layout, seen.setdefault(table, {}))
+        flag_duplicates(res, layout, seen.setdefault(table, {}), any(s[1] == table for s in sheets[n + 1:]))
         flag_autofill(res, layout, data, sheet)
         results.append((sheet, res))
     _reject_orphan_members([r for _, r in results])

@@ -11,9 +11,13 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
-import python_calamine as pc
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import python_calamine as calamine
 
 from pipelines.workspace import Limits
 
@@ -28,7 +32,7 @@ class RawSheet:
     per cell (a city registry has 12 M cells)."""
 
     def __init__(self, name: str, rows: list[list[Cell]] | None = None, *,
-                 values: list[list[object]] | None = None) -> None:
+                 values: Sequence[Sequence[object]] | None = None) -> None:
         self.name = name
         self._rows = rows if rows is not None or values is not None else []
         self._values = values
@@ -47,28 +51,39 @@ class RawSheet:
             return self._rows[:n]
         return [[to_cell(v) for v in row] for row in (self._values or [])[:n]]
 
-    def columns(self, start: int) -> tuple[list[list[str | None]], list[list[str]]]:
-        """(texts, kinds) of rows `start`.. as columns, every row padded to the sheet's width."""
+    def columns(self, start: int) -> tuple[list[pa.Array], np.ndarray]:
+        """Rows `start`.. as columns, every row padded to the sheet's width: one string array per
+        column (null: an empty cell) and the kind characters as a (columns x rows) uint8 matrix."""
         if self._rows is not None:
             rows = self._rows[start:]
             width = max(map(len, rows), default=0)
             padded = [row + [(None, "-")] * (width - len(row)) for row in rows]
-            return ([[row[c][0] for row in padded] for c in range(width)],
-                    [[row[c][1] for row in padded] for c in range(width)])
-        values = (self._values or [])[start:]
-        width = max(map(len, values), default=0)
-        if any(len(row) != width for row in values):
-            values = [[*row, *[""] * (width - len(row))] for row in values]
-        converted = [column_cells(column) for column in zip(*values, strict=True)]
-        return [t for t, _ in converted], [k for _, k in converted]
+            converted = [_cells_column([row[c] for row in padded]) for c in range(width)]
+        else:
+            values = (self._values or [])[start:]
+            width = max(map(len, values), default=0)
+            if any(len(row) != width for row in values):
+                values = [[*row, *[""] * (width - len(row))] for row in values]
+            converted = [column_cells(column) for column in zip(*values, strict=True)]
+        height = len(self) - start
+        kinds = np.vstack([k for _, k in converted]) if converted else np.zeros((0, height), np.uint8)
+        return [t for t, _ in converted], kinds
 
 
-def column_cells(column: tuple[object, ...]) -> tuple[list[str | None], list[str]]:
-    """One column's values as (texts, kinds): text-only columns in two comprehensions."""
-    if all(type(v) is str for v in column):
-        return [v or None for v in column], ["s" if v else "-" for v in column]   # type: ignore[misc]
-    cells = list(map(to_cell, column))
-    return [t for t, _ in cells], [k for _, k in cells]
+def column_cells(column: tuple[object, ...]) -> tuple[pa.Array, np.ndarray]:
+    """One column's values as texts and kind characters; a text-only column without a Python call
+    per cell (calamine gives "" for an empty cell)."""
+    if set(map(type, column)) <= {str}:
+        texts = pa.array(column, pa.string())
+        filled = pc.not_equal(texts, "")
+        kinds = np.where(filled.to_numpy(zero_copy_only=False), ord("s"), ord("-")).astype(np.uint8)
+        return pc.if_else(filled, texts, pa.scalar(None, pa.string())), kinds
+    return _cells_column(list(map(to_cell, column)))
+
+
+def _cells_column(cells: list[Cell]) -> tuple[pa.Array, np.ndarray]:
+    kinds = np.frombuffer("".join(k for _, k in cells).encode("ascii"), dtype=np.uint8)
+    return pa.array([t for t, _ in cells], pa.string()), kinds
 
 
 class Unreadable(Exception):
@@ -139,18 +154,18 @@ def read_workbook(path: Path, limits: Limits) -> list[RawSheet]:
     try:
         if head.startswith(OLE2):   # by content: an .xls saved under another Excel name still opens
             with open(path, "rb") as fh:
-                book = pc.CalamineWorkbook.from_filelike(fh)
+                book = calamine.CalamineWorkbook.from_filelike(fh)
         else:
-            book = pc.CalamineWorkbook.from_path(str(path))
+            book = calamine.CalamineWorkbook.from_path(str(path))
         sheets = [_read_sheet(book, name, limits) for name in book.sheet_names]
-    except pc.PasswordError:
+    except calamine.PasswordError:
         raise Unreadable("F2", "工作簿已加密或设置了打开密码；请取消密码后重新报送") from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
         raise Unreadable("F1", f"文件已损坏或不完整，无法打开（{type(exc).__name__}）；请重新导出后报送") from None
     return sheets
 
 
-def _read_sheet(book: pc.CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
+def _read_sheet(book: calamine.CalamineWorkbook, name: str, limits: Limits) -> RawSheet:
     sheet = book.get_sheet_by_name(name)
     height, width = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)   # end: last cell, 0-based
     if height > limits.max_rows or width > limits.max_columns:
