@@ -6,7 +6,8 @@ Every task reopens the working database, so a task retried or resumed after a cr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,11 @@ def pure_task(fn: Callable[..., Any], name: str) -> Any:
 
 
 take_in = io_task(steps.take_in, "intake")
-land_one = io_task(steps.land_one, "land")
+shape_one = io_task(steps.shape_one, "read")             # per file, no database: runs on the task runner
+land_shaped = io_task(steps.land_shaped, "land")
 settle = pure_task(steps.settle, "settle")
-normalize_one = pure_task(steps.normalize_one, "normalize")
+normalize_rows = pure_task(steps.normalize_rows, "normalize")   # per file, no database: on the task runner
+commit_normalized = io_task(steps.commit_normalized, "store")
 link_and_context = pure_task(steps.link_and_context, "link")
 validate = pure_task(steps.validate, "validate")
 publish = pure_task(steps.publish, "publish")
@@ -42,9 +45,43 @@ write_report = io_task(runreport.write_run_report, "run-report")
 attach_artifacts = io_task(artifacts.publish_artifacts, "artifacts")
 
 
+def each(step: Any, calls: Iterable[tuple[Any, ...]], parallel: bool, window: int = 4) -> Iterator[Any]:
+    """Run `step` on each argument tuple, results in order. `parallel`: submitted to the flow's task
+    runner (Dask) with at most `window` in flight, so finished files wait in memory only briefly;
+    otherwise called one by one in this process."""
+    if not parallel:
+        yield from (step(*args) for args in calls)
+        return
+    pending: deque[Any] = deque()
+    for args in calls:
+        pending.append(step.submit(*args))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def dask_runner(workers: int = 0, address: str | None = None) -> Any:
+    """Prefect's DaskTaskRunner on a Dask cluster at `address`, or on a local cluster of `workers`
+    processes (one thread each: parsing holds the GIL)."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+def flow_for(workers: int = 0, address: str | None = None) -> Any:
+    """`run_flow`, on a Dask task runner when workers or a cluster address are given."""
+    if not workers and not address:
+        return run_flow
+    return run_flow.with_options(task_runner=dask_runner(workers, address))
+
+
 @flow(name="onetable-run", log_prints=False)
 def run_flow(home: str, month: str | None = None, now: datetime | None = None,
-             stable_only: bool = False) -> dict[str, Any]:
+             stable_only: bool = False, parallel: bool = False) -> dict[str, Any]:
     """intake -> land -> normalize -> link -> validate -> publish -> feedback, over one workspace.
 
     `stable_only` is poll mode (`onetable run --poll`, the inbox-poll deployment): a file is taken
@@ -54,20 +91,22 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
     with writer_lock(ws, wait=True):
-        result = _stages(ws, run_id, started, month, stable_only)
+        result = _stages(ws, run_id, started, month, stable_only, parallel)
         with result.pop("timer")("report"):   # the run report and Prefect artifacts
             result["run_report"] = str(write_report(ws, run_id))
             attach_artifacts(ws, result)
     return result
 
 
-def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool) -> dict[str, Any]:
+def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool,
+            parallel: bool = False) -> dict[str, Any]:
     timings = steps.Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
     with timings("land"):
-        for i, ref in enumerate(received):
-            land_one(ws, run_id, ref)
+        shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)), parallel)
+        for i, (ref, result) in enumerate(zip(received, shaped, strict=True)):
+            land_shaped(ws, run_id, ref, result)
             report("reading", i + 1, len(received))
     settled = settle(ws, run_id, month, started)
     if settled is None:
@@ -75,8 +114,9 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     reporting_month, as_of = settled
     with timings("normalize"):
         landed = steps.landed_files(ws)
-        for i, (ref, _load) in enumerate(landed):
-            normalize_one(ws, run_id, ref, as_of)
+        fetched = (steps.fetch_one(ws, ref) + (as_of,) for ref, _load in landed)
+        for i, ((ref, _load), done) in enumerate(zip(landed, each(normalize_rows, fetched, parallel), strict=True)):
+            commit_normalized(ws, run_id, ref, done)
             report("normalizing", i + 1, len(landed))
     with timings("link"):
         version = link_and_context(ws, run_id, reporting_month, as_of)

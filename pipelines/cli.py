@@ -40,16 +40,23 @@ def _fail(exc: OnetableError) -> None:
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit code tells).")]
 
 
-def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False) -> dict[str, Any]:
+Workers = Annotated[int, typer.Option("--workers", min=0, help="Read and normalize files on a local Dask cluster "
+                                     "of this many worker processes (0: in this process).")]
+DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Read and normalize files on the Dask "
+                                                    "cluster at this address (tcp://host:8786).")]
+
+
+def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False, workers: int = 0,
+         address: str | None = None) -> dict[str, Any]:
     """Run the flow; a failure that is not the user's to fix exits 3 with its traceback."""
     from pipelines.orchestrate import configure_prefect
 
     configure_prefect(home / "state")
-    from flows import run_flow
+    from flows import flow_for
 
     try:
         with _progress_bars(bars and console.is_terminal):
-            return run_flow(str(home), month, stable_only=poll)
+            return flow_for(workers, address)(str(home), month, stable_only=poll, parallel=bool(workers or address))
     except OnetableError:
         raise
     except Exception:
@@ -110,11 +117,12 @@ def run(home: Home = None, month: Month = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
         poll: Annotated[bool, typer.Option("--poll", help="Poll mode (for schedules): take a file only once its size "
                                            "and mtime are unchanged since the previous poll.")] = False,
-        quiet: Quiet = False) -> None:
+        quiet: Quiet = False, workers: Workers = 0, dask_address: DaskAddress = None) -> None:
     """Process whatever is in the workspace's inbox and publish. Exit 0 published (or unchanged),
     1 blocked by a rule, 2 bad usage, 3 failed."""
     try:
-        result = _run(resolve_home(home), _check_month(month), poll, bars=not (quiet or as_json))
+        result = _run(resolve_home(home), _check_month(month), poll, bars=not (quiet or as_json), workers=workers,
+                      address=dask_address)
     except OnetableError as exc:
         _fail(exc)
     if as_json:

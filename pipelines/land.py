@@ -26,7 +26,7 @@ from pipelines.specs import SheetSpec, SourceSpec
 
 FOOTER = re.compile(r"^(填表人|填表|审核人|审核|制表|负责人|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：])")
 __all__ = ["Layout", "Mismatch", "column_letter", "data_rows", "detect_layout", "land_file", "map_headers",
-           "match_sheets", "select_data"]
+           "match_sheets", "select_data", "shape_file", "commit_file"]
 
 
 def detect_layout(sheet: RawSheet, spec: SheetSpec) -> Layout | Mismatch:
@@ -175,35 +175,35 @@ def _row_lists(data: SheetData) -> tuple[pa.Array, pa.Array]:
     return cells, kinds
 
 
-def land_sheet(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheet: RawSheet, layout: Layout,
-               data: SheetData | None = None) -> int:
-    """Insert the sheet's header and data rows (`data`: its select_data, if known); returns their number."""
-    data = select_data(sheet, layout) if data is None else data
+def landed_table(meta: dict[str, str], sheet: str, table: str, data: SheetData) -> pa.Table:
+    """The sheet's data rows as `landed_row` rows, with their lineage."""
     n = len(data)
     numbers = pa.array(data.numbers, pa.int64())
     cells, kinds = _row_lists(data)
-    uids = pc.binary_join_element_wise(f"{meta['file_hash'][:12]}:{sheet.name}", pc.cast(numbers, pa.string()), ":")
-    table = pa.table({
+    uids = pc.binary_join_element_wise(f"{meta['file_hash'][:12]}:{sheet}", pc.cast(numbers, pa.string()), ":")
+    return pa.table({
         "load_id": pa.repeat(meta["load_id"], n), "office": pa.repeat(meta["office"], n),
         "file_hash": pa.repeat(meta["file_hash"], n), "file_name": pa.repeat(meta["file_name"], n),
-        "sheet": pa.repeat(sheet.name, n), "row": numbers, "row_uid": uids,
-        "tbl": pa.repeat(layout.spec.table, n), "cells": cells, "kinds": kinds}, schema=LANDED_SCHEMA)
-    con.execute("INSERT INTO landed_sheet VALUES (?,?,?,?,?,?,?,?)",
-                [meta["load_id"], meta["office"], meta["file_hash"], meta["file_name"], sheet.name,
-                 layout.spec.table, layout.header_row, layout.headers])
-    con.register("_landing", table)
-    con.execute("INSERT INTO landed_row SELECT * FROM _landing")
-    con.unregister("_landing")
-    return n
+        "sheet": pa.repeat(sheet, n), "row": numbers, "row_uid": uids,
+        "tbl": pa.repeat(table, n), "cells": cells, "kinds": kinds}, schema=LANDED_SCHEMA)
+
+
+@dataclass
+class Shaped:
+    """A read file ready to land: per matching sheet its header and rows (`landed_row` rows), and
+    the file's month and scope. Built without the database, so any worker can build it."""
+    sheets: list[tuple[str, str, int, list[str], pa.Table]]   # sheet, table, header row, headers, rows
+    month: str | None
+    scope: str
 
 
 def _titles(sheet: RawSheet, layout: Layout) -> list[str]:
     return [" ".join(t for t, _ in row if t) for row in sheet.head(layout.header_row - layout.header_rows)]
 
 
-def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list[RawSheet],
-              source: SourceSpec, counties: dict[str, str]) -> tuple[str, str] | None:
-    """Land a read file's matching sheets in one transaction; returns (rule, reason) to quarantine."""
+def shape_file(meta: dict[str, str], sheets: list[RawSheet], source: SourceSpec,
+               counties: dict[str, str]) -> Shaped | tuple[str, str]:
+    """A read file's matching sheets made ready to land, or (rule, reason) to quarantine it."""
     matched, reason = match_sheets(sheets, source)
     if not matched:
         return "A4", reason
@@ -221,10 +221,31 @@ def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list
             index = layout.columns[source.scope][0]
             scope_values += pc.unique(sheet_rows.texts[index]).to_pylist() if index < len(sheet_rows.texts) else []
     scope = scope_of(scope_values, source.scope or "", counties, titles, meta["file_name"])
+    return Shaped([(sheet.name, layout.spec.table, layout.header_row, layout.headers,
+                    landed_table(meta, sheet.name, layout.spec.table, data))
+                   for (sheet, layout), data in zip(matched, rows, strict=True)], month, scope)
+
+
+def commit_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], shaped: Shaped) -> None:
+    """Land a shaped file in one transaction: its sheets, its rows, its ledger status."""
     con.execute("BEGIN TRANSACTION")
-    for (sheet, layout), sheet_rows in zip(matched, rows, strict=True):
-        land_sheet(con, meta, sheet, layout, sheet_rows)
+    for sheet, table, header_row, written, rows in shaped.sheets:
+        con.execute("INSERT INTO landed_sheet VALUES (?,?,?,?,?,?,?,?)",
+                    [meta["load_id"], meta["office"], meta["file_hash"], meta["file_name"], sheet, table,
+                     header_row, written])
+        con.register("_landing", rows)
+        con.execute("INSERT INTO landed_row SELECT * FROM _landing")
+        con.unregister("_landing")
     con.execute("UPDATE ledger SET status = 'landed', month = ?, scope = ? WHERE file_hash = ? AND path = ?",
-                [month, scope, meta["file_hash"], meta["path"]])
+                [shaped.month, shaped.scope, meta["file_hash"], meta["path"]])
     con.execute("COMMIT")
+
+
+def land_file(con: duckdb.DuckDBPyConnection, meta: dict[str, str], sheets: list[RawSheet],
+              source: SourceSpec, counties: dict[str, str]) -> tuple[str, str] | None:
+    """Shape and land a read file; returns (rule, reason) to quarantine."""
+    shaped = shape_file(meta, sheets, source, counties)
+    if isinstance(shaped, tuple):
+        return shaped
+    commit_file(con, meta, shaped)
     return None

@@ -222,32 +222,56 @@ def _reject_orphan_members(results: list[SheetResult]) -> None:
                                            f"所属户（户信息第 {rejected[ids[i]]} 行）被退回，成员随户退回"))
 
 
-def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source: SourceSpec, schema: Schema,
-                   as_of: date) -> tuple[dict[str, int], list[RawFinding]]:
-    """Normalize every landed sheet of one file; returns row counts by outcome and the findings."""
+@dataclass
+class Normalized:
+    """One file normalized: row counts by outcome, the findings, and the rows of each canonical table."""
+    counts: dict[str, int]
+    findings: list[RawFinding]
+    tables: list[tuple[str, pa.Table]]
+
+
+def fetch_load(con: duckdb.DuckDBPyConnection, load_id: str, source: SourceSpec) -> list[tuple[str, Layout, pa.Table]]:
+    """Every landed sheet of one file: its name, its layout, and the cells normalize needs."""
     sheets = con.execute("SELECT sheet, tbl, header_row, headers FROM landed_sheet WHERE load_id = ? "
-                         "ORDER BY sheet", [meta["load_id"]]).fetchall()
+                         "ORDER BY sheet", [load_id]).fetchall()
+    out = []
+    for sheet, table, header_row, headers in sheets:
+        layout = layout_for(source, table, headers, header_row)
+        out.append((sheet, layout, _sheet_data(con, load_id, sheet, layout)))
+    return out
+
+
+def normalize_fetched(meta: dict[str, str], sheets: list[tuple[str, Layout, pa.Table]], schema: Schema,
+                      as_of: date) -> Normalized:
+    """Normalize a fetched file (no database: any worker can do it)."""
     results: list[tuple[str, SheetResult]] = []
     seen: dict[str, dict[tuple, int]] = {}
-    for n, (sheet, table, header_row, headers) in enumerate(sheets):
-        layout = layout_for(source, table, headers, header_row)
-        data = _sheet_data(con, meta["load_id"], sheet, layout)
+    for n, (sheet, layout, data) in enumerate(sheets):
+        table = layout.spec.table
         res = normalize_sheet(layout, sheet, data, schema, as_of)
-        flag_duplicates(res, layout, seen.setdefault(table, {}), any(s[1] == table for s in sheets[n + 1:]))
+        flag_duplicates(res, layout, seen.setdefault(table, {}), any(s[1].spec.table == table for s in sheets[n + 1:]))
         flag_autofill(res, layout, data, sheet)
         results.append((sheet, res))
     _reject_orphan_members([r for _, r in results])
-    counts = {"accepted": 0, "warned": 0, "rejected": 0}
-    findings: list[RawFinding] = []
+    done = Normalized({"accepted": 0, "warned": 0, "rejected": 0}, [], [])
     for sheet, res in results:
         for f in res.findings:
             f.sheet = f.sheet or sheet
         _tie_registry_ids(res)
-        for outcome in counts:
-            counts[outcome] += int((res.outcome == outcome).sum())
-        insert_rows(con, res.table, to_arrow(res, meta | {"sheet": sheet}, schema))
-        findings += res.findings
-    return counts, findings
+        for outcome in done.counts:
+            done.counts[outcome] += int((res.outcome == outcome).sum())
+        done.tables.append((res.table, to_arrow(res, meta | {"sheet": sheet}, schema)))
+        done.findings += res.findings
+    return done
+
+
+def normalize_load(con: duckdb.DuckDBPyConnection, meta: dict[str, str], source: SourceSpec, schema: Schema,
+                   as_of: date) -> tuple[dict[str, int], list[RawFinding]]:
+    """Normalize every landed sheet of one file; returns row counts by outcome and the findings."""
+    done = normalize_fetched(meta, fetch_load(con, meta["load_id"], source), schema, as_of)
+    for table, rows in done.tables:
+        insert_rows(con, table, rows)
+    return done.counts, done.findings
 
 
 def _tie_registry_ids(res: SheetResult) -> None:

@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipelines import intake, land, link, normalize
 from pipelines.findings import Finding, record_findings
+from pipelines.headers import Layout
 from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
-from pipelines.specs import SourceSpec, config_hash, load_specs
+from pipelines.specs import config_hash, load_specs
 from pipelines.store import connect_working
-from pipelines.workspace import Workspace, clear_interrupted, crash_point, interrupted
+from pipelines.workspace import Limits, Workspace, clear_interrupted, crash_point, interrupted
 
 
 @dataclass(frozen=True)
@@ -86,22 +89,45 @@ def _record_file_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         _file_finding(con, run_id, FileRef(file_hash, path))
 
 
-def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
-    """Read one received file and land its rows (or quarantine it); returns its new status."""
+@dataclass(frozen=True)
+class ReadJob:
+    """What a worker needs to read and shape one file: no database, so it runs on any process."""
+    path: Path
+    meta: dict[str, str]
+    limits: Limits
+    counties: dict[str, str]
+
+
+def read_jobs(ws: Workspace, refs: list[FileRef]) -> list[ReadJob]:
     with working(ws) as con:
-        meta = _ledger_meta(con, ref)
-        source = load_specs()[meta["office"]]
-        try:
-            sheets = read_file(ws.inbox / ref.path, ws.settings().limits)
-            problem = land.land_file(con, meta, sheets, source, link.county_names(con))
-        except Unreadable as exc:
-            problem = (exc.rule, exc.reason)
-        if problem:
-            intake.quarantine_file(con, ws, ref.file_hash, ref.path, *problem)
+        counties = link.county_names(con)
+        return [ReadJob(ws.inbox / ref.path, _ledger_meta(con, ref), ws.settings().limits, counties) for ref in refs]
+
+
+def shape_one(job: ReadJob) -> land.Shaped | tuple[str, str]:
+    """Read one file and shape its rows to land, or (rule, reason) to quarantine it."""
+    try:
+        sheets = read_file(job.path, job.limits)
+        return land.shape_file(job.meta, sheets, load_specs()[job.meta["office"]], job.counties)
+    except Unreadable as exc:
+        return exc.rule, exc.reason
+
+
+def land_shaped(ws: Workspace, run_id: str, ref: FileRef, shaped: land.Shaped | tuple[str, str]) -> str:
+    """Land a shaped file in one transaction (or quarantine it); returns its new status."""
+    with working(ws) as con:
+        if isinstance(shaped, tuple):
+            intake.quarantine_file(con, ws, ref.file_hash, ref.path, *shaped)
             _file_finding(con, run_id, ref)
             return "quarantined"
+        land.commit_file(con, _ledger_meta(con, ref), shaped)
         crash_point("land")
         return "landed"
+
+
+def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
+    """Read one received file and land its rows (or quarantine it); returns its new status."""
+    return land_shaped(ws, run_id, ref, shape_one(read_jobs(ws, [ref])[0]))
 
 
 def settle(ws: Workspace, run_id: str, month: str | None, now: datetime | None = None) -> tuple[str, date] | None:
@@ -117,16 +143,30 @@ def settle(ws: Workspace, run_id: str, month: str | None, now: datetime | None =
         return reporting, date(year, mon, calendar.monthrange(year, mon)[1])
 
 
-def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict[str, int]:
-    """Normalize one landed file in a transaction: rows, findings, ledger counts and status."""
+def fetch_one(ws: Workspace, ref: FileRef) -> tuple[dict[str, str], list[tuple[str, Layout, pa.Table]]]:
+    """A landed file's ledger entry and the cells normalize needs."""
     with working(ws) as con:
         meta = _ledger_meta(con, ref)
-        source: SourceSpec = load_specs()[meta["office"]]
+        return meta, normalize.fetch_load(con, meta["load_id"], load_specs()[meta["office"]])
+
+
+def normalize_rows(meta: dict[str, str], sheets: list[tuple[str, Layout, pa.Table]], as_of: date) -> normalize.Normalized:
+    """Normalize a fetched file: no database, so it runs on any process."""
+    return normalize.normalize_fetched(meta, sheets, load_schema(), as_of)
+
+
+def commit_normalized(ws: Workspace, run_id: str, ref: FileRef, done: normalize.Normalized) -> dict[str, int]:
+    """Store one normalized file in a transaction: rows, findings, ledger counts and status."""
+    counts = done.counts
+    with working(ws) as con:
+        meta = _ledger_meta(con, ref)
         con.execute("BEGIN TRANSACTION")
-        counts, raw = normalize.normalize_load(con, meta, source, load_schema(), as_of)
+        for table, rows in done.tables:
+            normalize.insert_rows(con, table, rows)
         record_findings(con, run_id, [
             Finding(f.rule, f.severity, meta["office"], meta["file_name"], meta["file_hash"], f.sheet, f.row,
-                    f.column_name, f.column_letter, f.value, f.household_id, f.person_id, f.detail) for f in raw])
+                    f.column_name, f.column_letter, f.value, f.household_id, f.person_id, f.detail)
+            for f in done.findings])
         status = "partly_accepted" if counts["rejected"] else "accepted"
         con.execute("""UPDATE ledger SET status = ?, rows_read = ?, rows_accepted = ?, rows_warned = ?,
                        rows_rejected = ? WHERE file_hash = ? AND path = ?""",
@@ -135,6 +175,12 @@ def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict
         crash_point("normalize")   # inside the transaction: a kill here rolls the whole file back
         con.execute("COMMIT")
         return counts
+
+
+def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict[str, int]:
+    """Normalize one landed file in a transaction: rows, findings, ledger counts and status."""
+    meta, sheets = fetch_one(ws, ref)
+    return commit_normalized(ws, run_id, ref, normalize_rows(meta, sheets, as_of))
 
 
 def landed_files(ws: Workspace) -> list[tuple[FileRef, str]]:
