@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.schema import ROOT, Schema, load_schema
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
@@ -32,6 +33,7 @@ from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 GENERATED_DIR = ROOT / "expectations" / "generated"
 ID_REGEX = r"^\d{17}[\dX]$"
 RESULT_FORMAT = "COMPLETE"
+UNENCODED = {"expect_column_values_to_be_unique", "expect_column_values_to_match_regex"}
 CONTRACT_DETAIL = {"not_null": "血缘列为空", "unique": "行标识重复", "in_set": "值不在允许的选项中",
                    "id_format": "身份证号不是规范的18位"}
 
@@ -183,16 +185,31 @@ def run_contract_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Pat
     rule, records, counts = load_rules()["P1"], [], {}
     for table in REGISTRY_TABLES + SECTOR_TABLES:
         suite = generated_suite(table)
-        columns = list(dict.fromkeys(e.column for e in suite.expectations))
-        where, params = ("WHERE list_contains($1, load_id)", [load_ids]) if load_ids is not None else ("", [])
-        frame = con.execute(f"SELECT {', '.join(columns)} FROM {norm_table(table)} {where}", params).df()
-        frame.insert(0, "_i", range(len(frame)))
+        frame = _contract_frame(con, table, suite.expectations, load_ids)
         _, found = validate_frame(suite, frame, "_i", gx_dir / f"{norm_table(table)}.json")
         bad = [(config, i) for config, ids in found for i in sorted(ids)]
         records += [_contract_finding(run_id, rule, table, config, frame.iloc[i]) for config, i in bad]
         counts[table] = len(bad)
     store_findings(con, run_id, ["P1"], records)
     return counts
+
+
+def _contract_frame(con: duckdb.DuckDBPyConnection, table: str, expectations: list[Any],
+                    load_ids: list[str] | None) -> pd.DataFrame:
+    """The columns the suite checks, of the rows of `load_ids` (default all), fetched as Arrow, with
+    a positional index `_i`. A text column is categorical (dictionary-encoded), unless it is checked
+    for uniqueness or a pattern (near-unique: encoding costs more than it saves): GX filters the
+    whole frame once per expectation, and a categorical column is taken by its small codes."""
+    columns = list(dict.fromkeys(e.column for e in expectations))
+    distinct = {e.column for e in expectations if e.expectation_type in UNENCODED}
+    where, params = ("WHERE list_contains($1, load_id)", [load_ids]) if load_ids is not None else ("", None)
+    data = con.sql(f"SELECT {', '.join(columns)} FROM {norm_table(table)} {where}", params=params).to_arrow_table()
+    for i, name in enumerate(data.column_names):
+        if pa.types.is_string(data.schema.field(i).type) and name not in distinct:
+            data = data.set_column(i, name, data.column(i).combine_chunks().dictionary_encode())
+    frame = data.to_pandas()
+    frame.insert(0, "_i", range(len(frame)))
+    return frame
 
 
 def _contract_finding(run_id: str, rule: Any, table: str, config: dict[str, Any], row: pd.Series) -> dict[str, Any]:

@@ -10,14 +10,12 @@ warehouse/published.duckdb: open readers keep the old file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import hmac
 import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -50,7 +48,7 @@ from pipelines.snapshot import (
 )
 from pipelines.snapshot import PREV as _PREV
 from pipelines.status import due_days, register_calendar
-from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
+from pipelines.validate import frozen_in_force
 
 __all__ = ["CANDIDATE", "HISTORY", "PUBLISHED_AS", "STORAGE_VERSION", "TABLES", "VIEWS", "published_columns"]
 CHECKS_DIR = SQL_DIR.parent / "checks"
@@ -88,9 +86,26 @@ def load_pseudonym_key(con: duckdb.DuckDBPyConnection) -> bytes:
 
 def pseudonym(key: bytes, kind: str, raw: str) -> str:
     """HMAC-SHA256 of `<kind>:<value>` (a phone by its digits), 24 letters A-P: no digit at all."""
-    value = "".join(ch for ch in raw if ch.isdigit()) if kind == "phone" else raw.strip().upper()
-    digest = hmac.new(key, f"{kind}:{value or raw}".encode(), hashlib.sha256).hexdigest()
-    return digest[:24].translate(_LETTERS)
+    return Pseudonyms(key)(kind, raw)
+
+
+class Pseudonyms:
+    """`pseudonym` for many values: HMAC-SHA256 (RFC 2104) with the key's inner and outer pad states
+    hashed once and copied per value (hmac.new pads and hashes the key anew for every call: half of
+    the time of 700,000 pseudonyms)."""
+
+    def __init__(self, key: bytes) -> None:
+        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")  # SHA-256 block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __call__(self, kind: str, raw: str) -> str:
+        value = "".join(ch for ch in raw if ch.isdigit()) if kind == "phone" else raw.strip().upper()
+        inner = self._inner.copy()
+        inner.update(f"{kind}:{value or raw}".encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:24].translate(_LETTERS)
 
 
 def ensure_place_table(con: duckdb.DuckDBPyConnection, home: Path) -> None:
@@ -116,7 +131,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
         run(con, read_sql(SQL_DIR / f"{name}.sql"))
     schema = load_schema()
     register_calendar(con, due_days())
-    with _frozen_in_force(con):
+    with frozen_in_force(con):
         _build_pseudonyms(con, key)
         for name in OBJECTS:
             body = read_sql(SQL_DIR / f"{name}.sql")
@@ -128,29 +143,17 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
                 "(version VARCHAR, level VARCHAR, code VARCHAR, metric VARCHAR, value DOUBLE)")
 
 
-@contextlib.contextmanager
-def _frozen_in_force(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The rows in force, frozen for the build: TEMP tables `cur_<table>` shadow the views (one
-    evaluation each, and true row counts for the join planner); dropped afterwards."""
-    for table in REGISTRY_TABLES + SECTOR_TABLES:
-        run(con, f"CREATE OR REPLACE TEMP TABLE cur_{table} AS SELECT * FROM main.cur_{table}")
-    try:
-        yield
-    finally:
-        for table in REGISTRY_TABLES + SECTOR_TABLES:
-            run(con, f"DROP TABLE IF EXISTS temp.main.cur_{table}")
-
-
 def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     rows = con.execute("""
         SELECT 'id', id_number FROM cur_registry_person WHERE id_number IS NOT NULL
         UNION SELECT 'id', head_id_number FROM cur_registry_household WHERE head_id_number IS NOT NULL
         UNION SELECT 'phone', phone FROM cur_registry_household WHERE phone IS NOT NULL""").fetchall()
+    alias = Pseudonyms(key)
     table = pa.table({
         "kind": pa.array([k for k, _ in rows], pa.string()),
         "raw": pa.array([r for _, r in rows], pa.string()),
         "masked": pa.array([mask_id(r) if k == "id" else mask_phone(r) for k, r in rows], pa.string()),
-        "pseudonym": pa.array([pseudonym(key, k, r) for k, r in rows], pa.string())})
+        "pseudonym": pa.array([alias(k, r) for k, r in rows], pa.string())})
     con.register("onetable_pseudonyms", table)
     try:
         run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.pseudonym AS SELECT * FROM onetable_pseudonyms")

@@ -29,15 +29,19 @@ GX plumbing (one ephemeral context, suites built once per process): pipelines/ex
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from openpyxl.utils import get_column_letter
 
 from pipelines.cells import normalize_header, split_header_unit
@@ -46,10 +50,12 @@ from pipelines.expect import flag_suite, render_expectations, validate_frame, wr
 from pipelines.findings import insert_findings
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
+from pipelines.snapshot import lit
 from pipelines.specs import load_specs
+from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
-__all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "load_catalogue", "load_rules", "render_expectations",
-           "run_checks", "run_gate", "run_reader_checks", "store_findings", "write_expectations"]
+__all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "frozen_in_force", "load_catalogue", "load_rules",
+           "render_expectations", "run_checks", "run_gate", "run_reader_checks", "store_findings", "write_expectations"]
 CHECKS_DIR = ROOT / "warehouse" / "checks"
 READER_CHECK = "reader.sql"   # the check rows of every `check: reader` rule (F, A)
 CHECK_COLUMNS = ["row_uid", "office", "file_name", "file_hash", "sheet", "row", "column_name", "value",
@@ -79,7 +85,8 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     """Sections B, C, D: run every SQL check, validate through GX, record the findings."""
     _require_inputs(con)
     rules = [r for r in load_rules(rules_path).values() if r.section in ("B", "C", "D") and r.layer]
-    return _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
+    with frozen_in_force(con):
+        return _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
 
 
 def run_reader_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, load_ids: list[str], *,
@@ -100,6 +107,20 @@ def run_gate(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     return [r.id for r in rules if r.severity == "blocking" and summary.findings[r.id]]
 
 
+@contextlib.contextmanager
+def frozen_in_force(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The rows in force, frozen for a stage: TEMP tables `cur_<table>` shadow the views (one
+    evaluation each instead of one per check, and true row counts for the join planner); dropped
+    afterwards. The views' inputs (ledger, run_context) do not change while the block runs."""
+    for table in REGISTRY_TABLES + SECTOR_TABLES:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cur_{table} AS SELECT * FROM main.cur_{table}").fetchall()
+    try:
+        yield
+    finally:
+        for table in REGISTRY_TABLES + SECTOR_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS temp.main.cur_{table}").fetchall()
+
+
 def _require_inputs(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT count(*) FROM run_context").fetchall()[0][0] != 1:
         raise OnetableError("`run_context` must hold exactly one row (this run) before the checks run")
@@ -113,86 +134,140 @@ def _sql(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip().rstrip(";")
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, path: Path, rule: str | None = None) -> list[dict[str, Any]]:
-    """The bad rows of one check, with CHECK_COLUMNS (cast) and their GX subject key. `rule`: a
-    shared check (reader.sql) selects a `rule` column; only that rule's rows are taken."""
+def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path) -> None:
+    """Every rule's bad rows, with CHECK_COLUMNS (cast) and their GX subject key, into the TEMP table
+    `check_row`: they stay in DuckDB (only the rows GX fails become Python objects). reader.sql is
+    shared by every `check: reader` rule: it runs once, its `rule` column kept."""
+    typed = ", ".join(f'"{c}" {"BIGINT" if c == "row" else "VARCHAR"}' for c in CHECK_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE check_row (rule VARCHAR, {typed}, subject VARCHAR, known BOOLEAN)")
+    casts = ", ".join(f'CAST("{c}" AS {"BIGINT" if c == "row" else "VARCHAR"})' for c in CHECK_COLUMNS)
+    reader = [r.id for r in rules if r.check == "reader"]
+    if reader:
+        sql = _checked(con, checks_dir / READER_CHECK, shared=True)
+        con.execute(f"INSERT INTO check_row SELECT q.rule, {casts}, {SUBJECT_SQL}, false FROM (\n{sql}\n) AS q "
+                    "WHERE list_contains($1, q.rule)", [reader])
+    for r in rules:
+        if r.check != "reader":
+            sql = _checked(con, checks_dir / r.check)
+            con.execute(f"INSERT INTO check_row SELECT {lit(r.id)}, {casts}, {SUBJECT_SQL}, false FROM (\n{sql}\n) AS q")
+
+
+def _checked(con: duckdb.DuckDBPyConnection, path: Path, shared: bool = False) -> str:
+    """A check's SQL, once its columns are CHECK_COLUMNS (a `shared` check adds a `rule` column)."""
     sql = _sql(path)
-    if rule is not None:
-        sql = f"SELECT * EXCLUDE (rule) FROM (\n{sql}\n) AS shared WHERE rule = '{rule}'"
     columns = con.sql(sql).columns
-    if columns != CHECK_COLUMNS:
-        raise ConfigError(path, "columns", f"selects {columns}; expected exactly {CHECK_COLUMNS}")
-    casts = ", ".join(f'CAST("{c}" AS {"BIGINT" if c == "row" else "VARCHAR"}) AS "{c}"' for c in CHECK_COLUMNS)
-    return con.sql(f"SELECT {casts}, {SUBJECT_SQL} AS subject FROM (\n{sql}\n) AS q").to_arrow_table().to_pylist()
+    if (shared and "rule" not in columns) or [c for c in columns if not shared or c != "rule"] != CHECK_COLUMNS:
+        raise ConfigError(path, "columns", f"selects {columns}; expected exactly {CHECK_COLUMNS}"
+                          + (" and `rule`" if shared else ""))
+    return sql
 
 
 def _subjects(con: duckdb.DuckDBPyConnection, name: str, layer: Layer | None, checks_dir: Path,
-              rows: list[dict[str, Any]]) -> pd.Series:
+              members: list[str]) -> None:
+    """The layer's subjects into the TEMP table `layer_subject`; the check rows of its `members` that
+    are among them are marked `known` (the others would be lost: _no_strays)."""
+    rules = ", ".join(map(lit, members))
     if name in TABLE_LAYERS:
         sql = f"SELECT DISTINCT row_uid AS subject FROM cur_{name} WHERE row_uid IS NOT NULL"
     elif layer is not None and layer.subjects:
         sql = f"SELECT DISTINCT {SUBJECT_SQL} AS subject FROM (\n{_sql(checks_dir / layer.subjects)}\n) AS q"
     else:  # aggregate checks: the subjects are the rows the checks return
-        return pd.Series(sorted({r["subject"] for r in rows}), dtype=object, name="subject")
-    return con.sql(sql).df()["subject"].astype(object)
+        sql = f"SELECT DISTINCT subject FROM check_row WHERE rule IN ({rules}) AND subject IS NOT NULL ORDER BY subject"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE layer_subject AS {sql}")
+    con.execute(f"UPDATE check_row SET known = true WHERE NOT known AND rule IN ({rules}) "
+                "AND subject IN (SELECT subject FROM layer_subject)")
+
+
+def _flag_frame(con: duckdb.DuckDBPyConnection, members: list[str]) -> pd.DataFrame:
+    """The GX frame of a layer: `row_uid` (its subjects) and one boolean column per rule, True where
+    the rule's check selected the subject; built in DuckDB, handed over as Arrow. `row_uid` becomes
+    a categorical whose categories are the (distinct) subjects themselves, as Python strings: GX
+    filters the whole frame once per expectation, and a categorical index is taken by its codes and
+    answers pandas' name lookups from one hash table (a string index rebuilds it at every filter)."""
+    flags = ", ".join(f"coalesce(s.subject IN (SELECT subject FROM check_row WHERE rule = {lit(r)}), false) "
+                      f'AS "{r}"' for r in members)
+    table = con.sql(f"SELECT s.subject AS row_uid, {flags} FROM layer_subject s").to_arrow_table()
+    subjects = pd.Index(table.column("row_uid").to_numpy(zero_copy_only=False), dtype=object)
+    frame = table.drop_columns(["row_uid"]).to_pandas()
+    frame.insert(0, "row_uid", pd.Categorical.from_codes(np.arange(len(subjects)), categories=subjects))
+    return frame
 
 
 def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[Rule],
          checks_dir: Path, rules_path: Path) -> CheckSummary:
     start = time.perf_counter()
-    rows = {r.id: _check_rows(con, checks_dir / READER_CHECK, r.id) if r.check == "reader"
-            else _check_rows(con, checks_dir / r.check) for r in rules}
+    _collect(con, rules, checks_dir)
     sql_seconds = time.perf_counter() - start
     declared = load_catalogue(rules_path).layers
     failing: dict[str, set[str]] = {r.id: set() for r in rules}
-    known: dict[str, set[str]] = {r.id: set() for r in rules}
     success: dict[str, bool] = {}
     timing: dict[str, float] = {}
     for name in dict.fromkeys(n for r in rules for n in r.layer):
-        members = [r for r in rules if name in r.layer]
-        subjects = _subjects(con, name, declared.get(name), checks_dir, [x for r in members for x in rows[r.id]])
-        frame = pd.DataFrame({"row_uid": subjects})
-        for r in members:
-            frame[r.id] = frame["row_uid"].isin({x["subject"] for x in rows[r.id]})
-            known[r.id] |= set(frame.loc[frame[r.id], "row_uid"])
-        suite, started = flag_suite(name, tuple(r.id for r in members)), time.perf_counter()
+        members = [r.id for r in rules if name in r.layer]
+        _subjects(con, name, declared.get(name), checks_dir, members)
+        frame = _flag_frame(con, members)
+        suite, started = flag_suite(name, tuple(members)), time.perf_counter()
         success[name], found = validate_frame(suite, frame, "row_uid", gx_dir / f"{name}.json")
         timing[name] = time.perf_counter() - started
         for config, ids in found:
             failing[config["rule"]] |= ids
-    _no_strays(rules, rows, known, rules_path)
+    con.execute("DROP TABLE IF EXISTS temp.main.layer_subject")
+    _no_strays(con, rules, rules_path)
+    _failed(con, failing)
     selected = [r for r in rules if r.check != "reader"]
-    records = [_finding(run_id, r, x) for r in selected for x in rows[r.id] if x["subject"] in failing[r.id]]
+    records = [_finding(run_id, r, x) for r in selected for x in _failed_rows(con, r.id)]
     _sender_headers(con, records)
     store_findings(con, run_id, [r.id for r in selected], records)
     counts = Counter(x["rule"] for x in records)
     for r in rules:
         if r.check == "reader":
-            counts[r.id] = _keep_decided(con, run_id, r.id, rows[r.id], failing[r.id])
+            counts[r.id] = _keep_decided(con, run_id, r.id)
+    con.execute("DROP TABLE IF EXISTS temp.main.check_row; DROP TABLE IF EXISTS temp.main.check_failed")
     gx_seconds = time.perf_counter() - start - sql_seconds
     return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing)
 
 
-def _keep_decided(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, rows: list[dict[str, Any]],
-                  failing: set[str]) -> int:
+def _failed(con: duckdb.DuckDBPyConnection, failing: dict[str, set[str]]) -> None:
+    """GX's decision, (rule, subject) per unexpected id, as the TEMP table `check_failed`."""
+    pairs = [(rule, subject) for rule, ids in failing.items() for subject in ids]
+    decided = pa.table({"rule": pa.array([r for r, _ in pairs], pa.string()),
+                        "subject": pa.array([s for _, s in pairs], pa.string())})
+    con.register("gx_failed", decided)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE check_failed AS SELECT * FROM gx_failed")
+    finally:
+        con.unregister("gx_failed")
+
+
+def _failed_rows(con: duckdb.DuckDBPyConnection, rule: str) -> list[dict[str, Any]]:
+    """The check rows of `rule` whose subject GX failed: the findings."""
+    return con.sql(f"SELECT * EXCLUDE (rule, known) FROM check_row c WHERE rule = {lit(rule)} AND EXISTS "
+                   "(SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)"
+                   ).to_arrow_table().to_pylist()
+
+
+def _keep_decided(con: duckdb.DuckDBPyConnection, run_id: str, rule: str) -> int:
     """A reader finding stands when GX flagged its subject; the others are removed. Returns how many stand."""
-    for x in rows:
-        if x["subject"] not in failing:
-            con.execute("""DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) = ?
-                           AND file_hash IS NOT DISTINCT FROM ? AND sheet IS NOT DISTINCT FROM ?
-                           AND row IS NOT DISTINCT FROM ? AND column_name IS NOT DISTINCT FROM ?""",
-                        [run_id, rule, x["file_hash"], x["sheet"], x["row"], x["column_name"]])
-    return sum(x["subject"] in failing for x in rows)
+    undecided = (f"SELECT * FROM check_row c WHERE c.rule = {lit(rule)} AND NOT EXISTS "
+                 "(SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)")
+    con.execute(f"""DELETE FROM finding f WHERE run_id = ? AND split_part(rule, '.', 1) = ? AND EXISTS (
+                        SELECT 1 FROM ({undecided}) AS x WHERE x.file_hash IS NOT DISTINCT FROM f.file_hash
+                        AND x.sheet IS NOT DISTINCT FROM f.sheet AND x.row IS NOT DISTINCT FROM f.row
+                        AND x.column_name IS NOT DISTINCT FROM f.column_name)""", [run_id, rule])
+    return int(con.execute(f"SELECT count(*) FROM check_row c WHERE c.rule = {lit(rule)} AND EXISTS "
+                           "(SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)"
+                           ).fetchall()[0][0])
 
 
-def _no_strays(rules: list[Rule], rows: dict[str, list[dict[str, Any]]], known: dict[str, set[str]],
-               path: Path) -> None:
+def _no_strays(con: duckdb.DuckDBPyConnection, rules: list[Rule], path: Path) -> None:
     """A check row that is no subject of the rule's layers would be lost: a declaration error."""
+    strays = {rule: (n, example) for rule, n, example in con.execute(
+        "SELECT rule, count(*), min(subject) FROM check_row WHERE NOT known GROUP BY rule").fetchall()}
     for r in rules:
-        stray = [x["subject"] for x in rows[r.id] if x["subject"] not in known[r.id]]
-        if stray:
-            raise ConfigError(path, f"rules.{r.id}.layer", f"{r.check} returned {len(stray)} row(s) that "
-                              f"are subjects of none of {r.layer} (e.g. `{stray[0]}`)")
+        if r.id in strays:
+            n, example = strays[r.id]
+            raise ConfigError(path, f"rules.{r.id}.layer", f"{r.check} returned {n} row(s) that "
+                              f"are subjects of none of {r.layer} (e.g. `{example}`)")
 
 
 def _finding(run_id: str, rule: Rule, row: dict[str, Any]) -> dict[str, Any]:

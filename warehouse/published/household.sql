@@ -4,6 +4,9 @@
 -- Household-level senders (housing, relocation, industry, infrastructure) are tied through `link`;
 -- of several rows for one household the latest month, then the first row_uid, is used.
 WITH ctx AS (SELECT as_of, income_line FROM run_context LIMIT 1),
+masked AS (  -- pub.mask_text (six regexes) once per distinct file name and sheet, not once per row
+    SELECT t AS raw, pub.mask_text(t) AS masked
+    FROM (SELECT file_name AS t FROM cur_registry_household UNION SELECT sheet FROM cur_registry_household)),
 lk AS (SELECT row_uid, household_id FROM link WHERE household_id IS NOT NULL),
 housing AS (
     SELECT lk.household_id, h.office, h.house_grade, h.renovation_mode, h.acceptance_date, h.subsidy_amount,
@@ -137,8 +140,10 @@ SELECT t.household_id, t.county_code, t.township_code, t.village_code, t.gazette
            CASE WHEN t.exit_insurance = 'unknown' THEN 'unknown:insurance' END,
            CASE WHEN t.exit_water = 'unknown' THEN 'unknown:water' END,
            CASE WHEN t.is_new THEN 'new' END], lambda x: x IS NOT NULL) AS exit_failed_tests,
-       t.load_id, t.office, t.file_hash, pub.mask_text(t.file_name) AS file_name, pub.mask_text(t.sheet) AS sheet,
+       t.load_id, t.office, t.file_hash, mf.masked AS file_name, ms.masked AS sheet,
        t.row, t.row_uid, t.month
 FROM tests t
+LEFT JOIN masked mf ON mf.raw = t.file_name
+LEFT JOIN masked ms ON ms.raw = t.sheet
 LEFT JOIN pub.pseudonym hid ON hid.kind = 'id' AND hid.raw = t.head_id_number
 LEFT JOIN pub.pseudonym ph ON ph.kind = 'phone' AND ph.raw = t.phone

@@ -3,6 +3,9 @@
 -- Sparse senders (education, employment, ecology, social_security, screening): no row = not
 -- concerned. Health is exhaustive: a missing or emptied value falls back to the registry's field.
 WITH ctx AS (SELECT as_of FROM run_context LIMIT 1),
+masked AS (  -- pub.mask_text (six regexes) once per distinct file name and sheet, not once per row
+    SELECT t AS raw, pub.mask_text(t) AS masked
+    FROM (SELECT file_name AS t FROM cur_registry_person UNION SELECT sheet FROM cur_registry_person)),
 lk AS (SELECT row_uid, person_id FROM link WHERE person_id IS NOT NULL),
 health AS (
     SELECT lk.person_id, h.office, h.basic_medical_insurance, h.serious_illness_insurance,
@@ -82,9 +85,11 @@ SELECT c.person_id, c.household_id, hp.county_code, hp.township_code, hp.village
        eco.office AS income_eco_source,
        ss.assistance_types, ss.is_deceased, ss.death_date, coalesce(ss.income_transfers, 0) AS income_transfers,
        ss.office AS income_transfers_source, scr.screening_categories, scr.office AS screening_source,
-       c.load_id, c.office, c.file_hash, pub.mask_text(c.file_name) AS file_name, pub.mask_text(c.sheet) AS sheet,
+       c.load_id, c.office, c.file_hash, mf.masked AS file_name, ms.masked AS sheet,
        c.row, c.row_uid, c.month
 FROM conv c
+LEFT JOIN masked mf ON mf.raw = c.file_name
+LEFT JOIN masked ms ON ms.raw = c.sheet
 CROSS JOIN ctx
 LEFT JOIN hp ON hp.household_id = c.household_id
 LEFT JOIN pub.pseudonym ps ON ps.kind = 'id' AND ps.raw = c.id_number
