@@ -6,6 +6,8 @@ Every task reopens the working database, so a task retried or resumed after a cr
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -14,6 +16,7 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
 from pipelines.progress import report
@@ -66,10 +69,28 @@ def dask_runner(workers: int = 0, address: str | None = None) -> Any:
     processes (one thread each: parsing holds the GIL)."""
     from prefect_dask import DaskTaskRunner
 
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")   # workers inherit it: no INFO chatter
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
+                                          "dashboard_address": ":0"})   # any free port
+
+
+def share_api_with_workers() -> None:
+    """Dask workers are new processes: not knowing this process's ephemeral Prefect server, each
+    would start its own (seconds each, and its task runs would land in another database). They
+    inherit the environment, so the server's address goes there before the cluster starts."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        os.environ.setdefault("PREFECT_API_URL", PREFECT_API_URL.value())
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if server.server_process is not None:
+        os.environ["PREFECT_API_URL"] = server.api_url
 
 
 def flow_for(workers: int = 0, address: str | None = None) -> Any:
@@ -90,11 +111,17 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
+    if parallel:
+        share_api_with_workers()
     with writer_lock(ws, wait=True):
         result = _stages(ws, run_id, started, month, stable_only, parallel)
-        with result.pop("timer")("report"):   # the run report and Prefect artifacts
+        timer = result.pop("timer")
+        with timer("report"):   # the run report and Prefect artifacts
             result["run_report"] = str(write_report(ws, run_id))
             attach_artifacts(ws, result)
+        result["peak_rss_mb"] = timer.peak_mb
+        context = FlowRunContext.get()
+        result["task_runner"] = type(context.task_runner).__name__ if context else None
     return result
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,23 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def _world(args: argparse.Namespace, home: Path) -> tuple[dict, float]:
+    """(summary, seconds to generate): a fresh world, or a copy of `--world` (its generation time)."""
+    if args.world:
+        summary = json.loads((args.world / "generated" / "summary.json").read_text(encoding="utf-8"))
+        shutil.rmtree(home, ignore_errors=True)
+        for part in ("inbox", "reference", "generated"):
+            shutil.copytree(args.world / part, home / part)
+        args.households = summary.get("households", args.households)
+        args.defect_rate = summary.get("defect_rate", args.defect_rate)
+        return summary, float(summary.get("generated_seconds", float("nan")))
+    from pipelines.generate import generate_world
+
+    t0 = time.perf_counter()
+    summary = generate_world(home, households=args.households, seed=args.seed, defect_rate=args.defect_rate)
+    return summary, time.perf_counter() - t0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--households", type=int, default=2000)
@@ -63,17 +81,16 @@ def main() -> None:
                         help="Share of rows given a planted defect (the demo's 0.015). The generator's planting "
                              "is quadratic in the world's size: city-scale worlds need a smaller rate.")
     parser.add_argument("--home", type=Path, help="Generate into this folder and keep it (default: a temp folder).")
+    parser.add_argument("--world", type=Path, help="A world generated before (generate_world, with "
+                        "generated/summary.json): copied to a fresh workspace instead of generating one.")
+    parser.add_argument("--workers", type=int, default=0, help="onetable run --workers N (a local Dask cluster).")
     args = parser.parse_args()
-    from pipelines.generate import generate_world
-
     home = args.home or Path(tempfile.mkdtemp(prefix="onetable-bench-"))
-    t0 = time.perf_counter()
-    summary = generate_world(home, households=args.households, seed=args.seed, defect_rate=args.defect_rate)
-    generated = time.perf_counter() - t0
+    summary, generated = _world(args, home)
     floor, cells = parse_floor(home / "inbox")
     t1 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home), "--json"],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home), "--json",
+                           "--workers", str(args.workers)], cwd=ROOT, capture_output=True, text=True, check=True)
     full = time.perf_counter() - t1
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result = json.loads(done.stdout)
@@ -84,8 +101,9 @@ def main() -> None:
     print(f"parse floor: {floor:.2f} s")
     print(f"full run (onetable run, Prefect start-up included): {full:.1f} s, peak RSS {rss:.0f} MB, "
           f"{rows / full:,.0f} rows/s, {full / floor:.1f}x the parse floor")
+    peaks = result.get("peak_rss_mb", {})
     for stage, seconds in result["timings"].items():
-        print(f"  {stage:<10} {seconds:6.2f} s")
+        print(f"  {stage:<10} {seconds:6.2f} s   peak RSS so far {peaks.get(stage, float('nan')):7.0f} MB")
     print(f"  {'other':<10} {full - sum(result['timings'].values()):6.2f} s  (imports, Prefect start-up, GX context)")
 
 
