@@ -114,7 +114,8 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     if parallel:
         share_api_with_workers()
     with writer_lock(ws, wait=True):
-        result = _stages(ws, run_id, started, month, stable_only, parallel)
+        with steps.shared_connection(ws):
+            result = _stages(ws, run_id, started, month, stable_only, parallel)
         timer = result.pop("timer")
         with timer("report"):   # the run report and Prefect artifacts
             result["run_report"] = str(write_report(ws, run_id))

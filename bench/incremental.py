@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -111,11 +112,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20180831)
+    parser.add_argument("--world", type=Path, help="A world generated before (see bench/scale.py --world), "
+                        "copied to a fresh workspace instead of generating one (e.g. the city).")
     args = parser.parse_args()
-    from pipelines.generate import generate_world
-
     home = Path(tempfile.mkdtemp(prefix="onetable-incr-"))
-    generate_world(home, households=args.households, seed=args.seed)
+    if args.world:
+        for part in ("inbox", "reference", "generated"):
+            shutil.copytree(args.world / part, home / part)
+        args.households = json.loads((args.world / "generated" / "summary.json").read_text())["households"]
+    else:
+        from pipelines.generate import generate_world
+
+        generate_world(home, households=args.households, seed=args.seed)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home), "--json"],
                           cwd=ROOT, capture_output=True, text=True, check=True)

@@ -7,6 +7,7 @@ run killed anywhere is finished by the next run with no row lost or doubled.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,8 +34,40 @@ class FileRef:
     path: str
 
 
+_SHARED: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+@contextmanager
+def shared_connection(ws: Workspace) -> Iterator[None]:
+    """For one run's stages: every step reuses one connection to the working database instead of
+    opening and closing it per file (each close checkpoints; at city scale the 280 opens of the
+    per-file steps cost about 25 s). A failing step rolls its transaction back, so a retried step
+    still starts clean; a killed process loses what was not committed, as before."""
+    con = connect_working(ws.working_db)
+    _SHARED[ws.working_db] = con
+    try:
+        yield
+    finally:
+        del _SHARED[ws.working_db]
+        con.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the step's open transaction, if it left one (DuckDB cannot say whether one is open)."""
+    with contextlib.suppress(duckdb.TransactionException):   # raised when no transaction is open
+        con.execute("ROLLBACK")
+
+
 @contextmanager
 def working(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    shared = _SHARED.get(ws.working_db)
+    if shared is not None:
+        try:
+            yield shared
+        except BaseException:
+            _rollback(shared)
+            raise
+        return
     con = connect_working(ws.working_db)
     try:
         yield con
