@@ -49,7 +49,7 @@ def correct(home: Path, defect: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, run_flow_here: Any) -> Any:
     home = tmp_path_factory.mktemp("history")
-    generate_world(home, households=60, seed=7, month="2018-08")
+    generate_world(home, households=60, seed=5, month="2018-08")   # a seed whose world plants B2 in relocation
     b2 = planted(home, "B2", "relocation")
     assert b2["file_name"] == RELOCATION
     first = run_flow_here(home)

@@ -27,23 +27,25 @@ class IdFactory:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.ids: set[str] = set()
-        self.prefixes: set[str] = set()
+        self.prefixes: set[int] = set()      # place and birth date taken: int(place) * 10**6 + date ordinal
 
     def make(self, place: str, birth: date, sex: str, latest: date | None = None) -> tuple[str, date]:
         """An ID for someone born about `birth` (moved by a few days if taken) and the date used."""
+        first, last, code = birth.toordinal(), latest.toordinal() if latest else None, int(place) * 10**6
         for shared in (False, True):   # city scale has more people than places x birth dates: share then
             for attempt in range(40):
-                born = birth + timedelta(days=(attempt + 1) // 2 * (1 if attempt % 2 else -1))
-                prefix = place + born.strftime("%Y%m%d")
-                if (prefix in self.prefixes and attempt < 39 and not shared) or (latest and born > latest):
+                day = first + (attempt + 1) // 2 * (1 if attempt % 2 else -1)
+                if (code + day in self.prefixes and attempt < 39 and not shared) or (last and day > last):
                     continue
+                born = date.fromordinal(day)
+                prefix = place + born.strftime("%Y%m%d")
                 for _ in range(50):
                     order = self.rng.randrange(0, 500) * 2 + (1 if sex == "男" else 0)
                     body = f"{prefix}{order:03d}"
                     full = body + id_check_char(body)
                     if full not in self.ids:
                         self.ids.add(full)
-                        self.prefixes.add(prefix)
+                        self.prefixes.add(code + day)
                         return full, born
         raise RuntimeError("could not make a unique ID number")
 

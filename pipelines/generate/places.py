@@ -36,6 +36,9 @@ TOWNSHIPS = {
 }
 _FIRST = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "罗", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "程", "魏", "吕", "丁", "任", "姚", "卢", "姜", "崔", "汪", "范", "金", "石", "贾", "夏", "付", "方", "白", "孟", "秦", "江", "薛", "闫", "段", "雷", "侯", "龙", "史", "贺", "毛", "郝", "万", "严", "武", "东", "西", "南", "北", "上", "下", "前", "后", "新", "红", "黄", "青", "龙", "凤", "桃", "柳", "松", "金", "银", "双", "三", "五", "八", "九", "花", "竹", "梨", "枣", "茶", "桑", "松", "柏", "太", "平", "和", "安", "丰", "兴", "永", "富", "铁", "中", "大", "小", "长", "高"]
 _SUFFIX = ["庄", "湾", "坪", "沟", "岭", "河", "院", "塬", "坡", "川", "峪", "店", "营", "寨", "铺", "垭", "台", "岔", "坝", "园", "家沟", "家湾", "家坪", "家河", "家庄", "家岭", "家山", "家寨", "峡", "关", "口", "湖", "原", "山", "阳", "泉", "林"]
+# Village codes run 200-399 in a township: a county gets at most this many villages per township, so
+# that the random spread over its townships stays under 200 (only worlds of 600,000+ households).
+VILLAGES_PER_TOWNSHIP = 150
 # Names a C8 defect may use: never generated as a real village.
 UNKNOWN_VILLAGE_NAMES = ("东风村", "红旗村", "胜利村", "新民村", "团结村", "前进村", "光明村", "和平村")
 
@@ -74,12 +77,13 @@ def _spread(n: int, parts: int, rng: random.Random) -> list[int]:
 
 
 def build_villages(households: int, rng: random.Random) -> list[Village]:
-    """Enough villages for `households` registered households (about one per 50)."""
+    """Enough villages for `households` registered households (about one per 50, more per village when a
+    county's townships run out of village codes)."""
     total = max(14, math.ceil(households / 50))
     villages: list[Village] = []
     for county in COUNTIES:
-        n = _villages_per_county(total)[county.code]
         towns = township_codes(county)
+        n = min(_villages_per_county(total)[county.code], VILLAGES_PER_TOWNSHIP * len(towns))
         k = min(len(towns), max(1, n // 2))
         chosen = sorted(rng.sample(towns, k), key=lambda t: t.code)
         taken: set[str] = set()

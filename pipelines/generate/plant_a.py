@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import timedelta
+from itertools import accumulate
 
 from pipelines.generate import ids
-from pipelines.generate.plant import CONSEQUENCE, Ctx, Loc, spread
+from pipelines.generate.plant import CONSEQUENCE, TRIES, Ctx, Loc, spread
 from pipelines.generate.records import Cell, FileData, Rec, Sheet
 
 Maker = Callable[[FileData, str], Cell]
@@ -30,7 +32,7 @@ BAD_MONEY = [("industry", "operating_income"), ("industry", "support_funds"), ("
 
 
 def _on_key(ctx: Ctx, office: str, table: str, column: str, make: Maker, rule: str, note: str) -> None:
-    for f, _, rec in ctx.choose(ctx.locs(office, table), 1, lambda loc: bool(loc[2].values.get(column))):
+    for f, _, rec in ctx.choose(ctx.locs(office, table, column), 1, _filled(column)):
         rec.plant(rule, column, note, make(f, str(rec.values[column])))
         ctx.lose_coverage(office, rec, f"{rule} on the key of this person's/household's row in {f.name}")
 
@@ -77,18 +79,19 @@ def a2(ctx: Ctx, n: int) -> None:
 
 
 def _guardian(ctx: Ctx, rule: str, note: str, make: Maker) -> None:
-    for f, _, rec in ctx.choose(ctx.locs("education"), 1, lambda loc: bool(loc[2].values.get("guardian_id_number"))):
+    column = "guardian_id_number"
+    for f, _, rec in ctx.choose(ctx.locs("education", None, column), 1, _filled(column)):
         rec.plant(rule, "guardian_id_number", note + " (not the key: warning)", make(f, str(rec.values["guardian_id_number"])))
 
 
 def _registry_id(ctx: Ctx, rule: str, note: str, make: Maker) -> None:
     """A member's 证件号码 in 人员信息: the member then matches no sector row (B1 + B5 on health)."""
-    f, sheet = ctx.registry("registry_person")
     busy = {r.person_id for o in ctx.files if o not in ("registry", "health") for _, _, r in ctx.locs(o)}
     busy |= {str(r.values.get("guardian_id_number")) for _, _, r in ctx.locs("education")}
-    pick = ctx.choose([(f, sheet, r) for r in sheet.recs], 1, lambda loc: loc[2].values["relation_to_head"] != "户主"
-                      and loc[2].person_id not in busy and str(loc[2].values["id_number"]) not in busy)
-    for _, _, rec in pick:
+    def idle(loc: Loc) -> bool:
+        v = loc[2].values
+        return v["relation_to_head"] != "户主" and loc[2].person_id not in busy and str(v["id_number"]) not in busy
+    for f, _, rec in ctx.choose(ctx.locs("registry", "registry_person"), 1, idle):
         rec.plant(rule, "id_number", note + " (registry member, not a key)", make(f, str(rec.values["id_number"])))
         for _, _, hrec in ctx.locs("health"):
             if hrec.person_id == rec.person_id:
@@ -105,13 +108,18 @@ def a3(ctx: Ctx, n: int) -> None:
         return str(loc[2].values.get("id_number") or loc[2].values.get("head_id_number"))[6:8] == "19"
     for i in range(n):
         if i == 0:
-            f, sheet = ctx.registry("registry_person")
-            for _, _, rec in ctx.choose([(f, sheet, r) for r in sheet.recs], 1, born_1900s):
+            for f, _, rec in ctx.choose(ctx.locs("registry", "registry_person"), 1, born_1900s):
                 rec.plant("A3", "id_number", "15-digit old ID (upgraded, info)", old(f, str(rec.values["id_number"])))
             continue
         office, table, column = ctx.rng.choice(KEY_IDS)
-        for f, _, rec in ctx.choose(ctx.locs(office, table), 1, born_1900s):
+        for f, _, rec in ctx.choose(ctx.locs(office, table, column), 1, born_1900s):
             rec.plant("A3", column, "15-digit old ID (upgraded, info)", old(f, str(rec.values[column])))
+
+
+def _filled(column: str) -> Callable[[Loc], bool]:
+    def test(loc: Loc) -> bool:
+        return bool(loc[2].values.get(column))
+    return test
 
 
 def _has(column: str) -> Callable[[Loc], bool]:
@@ -123,12 +131,11 @@ def _has(column: str) -> Callable[[Loc], bool]:
 def a5(ctx: Ctx, n: int) -> None:
     for i in range(n):
         if i == 0:
-            f, sheet = ctx.registry("registry_person")
-            for _, _, rec in ctx.choose([(f, sheet, r) for r in sheet.recs], 1):
+            for _, _, rec in ctx.choose(ctx.locs("registry", "registry_person"), 1):
                 rec.plant("A5", "education_level", "code outside the set", "初小")
             continue
         office, column, bad = ctx.rng.choice(BAD_CODES)
-        for _, _, rec in ctx.choose(ctx.locs(office), 1, _has(column)):
+        for _, _, rec in ctx.choose(ctx.locs(office, None, column), 1, _has(column)):
             rec.plant("A5", column, "code outside the set", bad)
 
 
@@ -138,12 +145,11 @@ def a6(ctx: Ctx, n: int) -> None:
     for i, bad in enumerate(spread(ctx.rng, n, [f"{as_of.year}年2月30日", f"{as_of.year}.13.5", "待定",
                                                  later.isoformat()])):
         if i == 0:
-            f, sheet = ctx.registry("registry_household")
-            for _, _, rec in ctx.choose([(f, sheet, r) for r in sheet.recs], 1):
+            for _, _, rec in ctx.choose(ctx.locs("registry", "registry_household"), 1):
                 rec.plant("A6", "first_identified_date", "unparseable or future date", bad)
             continue
         office, column = ctx.rng.choice(BAD_DATES)
-        for _, _, rec in ctx.choose(ctx.locs(office), 1, _has(column)):
+        for _, _, rec in ctx.choose(ctx.locs(office, None, column), 1, _has(column)):
             rec.plant("A6", column, "unparseable or future date", bad)
 
 
@@ -159,12 +165,11 @@ def _bad_amount(f: FileData, kind: str, value: float) -> Cell:
 def a7(ctx: Ctx, n: int) -> None:
     for i, kind in enumerate(spread(ctx.rng, n, ["negative", "wan", "negative", "range"])):
         if i == 0:
-            f, sheet = ctx.registry("registry_household")
-            for _, _, rec in ctx.choose([(f, sheet, r) for r in sheet.recs], 1):
+            for f, _, rec in ctx.choose(ctx.locs("registry", "registry_household"), 1):
                 rec.plant("A7", "income_per_capita", "negative money", _bad_amount(f, "negative", float(rec.values["income_per_capita"])))  # type: ignore[arg-type]
             continue
         office, column = ctx.rng.choice(BAD_MONEY)
-        for f, s, rec in ctx.choose(ctx.locs(office), 1, _has(column)):
+        for f, s, rec in ctx.choose(ctx.locs(office, None, column), 1, _has(column)):
             if kind == "wan" and s.header_units.get(column) == "万元" or column.startswith("natural"):
                 kind = "negative"
             note = {"negative": "negative value", "wan": "0.35万元 in a 元 column", "range": "beyond the plausible bound"}[kind]
@@ -179,7 +184,7 @@ def a8(ctx: Ctx, n: int) -> None:
             twin = Rec(dict(rec.values), rec.household_id, rec.person_id, rec.county, dict(rec.raw))
             twin.plant("A8", None, "duplicate key: the later row", keep=True)
             where = s.recs.index(rec)
-            s.recs.insert(ctx.rng.randint(where + 1, min(len(s.recs), where + 25)), twin)
+            ctx.insert(s, twin, ctx.rng.randint(where + 1, min(len(s.recs), where + 25)))
 
 
 def a9(ctx: Ctx, n: int) -> None:
@@ -187,10 +192,11 @@ def a9(ctx: Ctx, n: int) -> None:
     known = ctx.w.ids.ids
     for office in spread(ctx.rng, n, ["employment", "ecology", "education", "social_security", "industry"]):
         column = "head_id_number" if office == "industry" else "id_number"
-        runs = _runs(ctx, office, column, ctx.rng.choice((3, 4)))
-        if not runs:
+        k = ctx.rng.choice((3, 4))
+        run = _run(ctx, office, column, k)
+        if run is None:
             continue
-        s, start, k = ctx.rng.choice(runs)
+        s, start = run
         first = str(s.recs[start].values[column])
         if any(ids.autofill(first, j) in known for j in range(1, k)):
             continue
@@ -209,12 +215,21 @@ def _autofill_row(rec: Rec, column: str, value: str, j: int) -> None:
         rec.plant("B1", None, CONSEQUENCE + "auto-filled ID passes the check but is in no registry", keep=True)
 
 
-def _runs(ctx: Ctx, office: str, column: str, k: int) -> list[tuple[Sheet, int, int]]:
-    found = []
-    for f in ctx.files.get(office, []):
-        for s in f.sheets if not f.defects else []:
-            for i in range(len(s.recs) - k + 1):
-                window = s.recs[i:i + k]
-                if all(ctx.free(r) for r in window) and str(window[0].values.get(column, "X"))[-1].isdigit():
-                    found.append((s, i, k))
-    return found
+def _run(ctx: Ctx, office: str, column: str, k: int) -> tuple[Sheet, int] | None:
+    """A random run of `k` rows of untouched households, the first ID ending in a digit (window starts
+    are drawn at random; when such runs are rare, every one is listed)."""
+    sheets = [s for f in ctx.files.get(office, []) if not f.defects for s in f.sheets if len(s.recs) >= k]
+    ends = list(accumulate(len(s.recs) - k + 1 for s in sheets))
+    for _ in range(TRIES if sheets else 0):
+        start = ctx.rng.randrange(ends[-1])
+        i = bisect_right(ends, start)
+        start -= ends[i - 1] if i else 0
+        if _run_ok(ctx, sheets[i], start, k, column):
+            return sheets[i], start
+    runs = [(s, i) for s in sheets for i in range(len(s.recs) - k + 1) if _run_ok(ctx, s, i, k, column)]
+    return ctx.rng.choice(runs) if runs else None
+
+
+def _run_ok(ctx: Ctx, s: Sheet, start: int, k: int, column: str) -> bool:
+    window = s.recs[start:start + k]
+    return all(ctx.free(r) for r in window) and str(window[0].values.get(column, "X"))[-1].isdigit()

@@ -8,38 +8,46 @@ from pipelines.generate.records import Rec
 
 
 def _homes(ctx: Ctx) -> list[Loc]:
-    f, s = ctx.registry("registry_household")
-    return [(f, s, r) for r in s.recs]
+    return ctx.locs("registry", "registry_household")
 
 
 def _people(ctx: Ctx) -> list[Loc]:
-    f, s = ctx.registry("registry_person")
-    return [(f, s, r) for r in s.recs]
-
-
-def _home_rec(ctx: Ctx, hid: str) -> Rec:
-    return next(r for _, _, r in _homes(ctx) if r.household_id == hid)
+    return ctx.locs("registry", "registry_person")
 
 
 def c1(ctx: Ctx, n: int) -> None:
     """One person registered in two households (the second household's size counts them)."""
-    f, people = ctx.registry("registry_person")
+    copies: dict[str, Rec] = {}              # host household -> the copy, added after its last member
     for _ in range(n):
         picked = ctx.choose(_people(ctx), 2, lambda loc: loc[2].values["relation_to_head"] not in ("户主", "配偶"))
         if len(picked) < 2:
-            return
+            break
         (_, _, original), (_, _, host_member) = picked
         host = ctx.household(host_member)
         seq = max(int(p.pid[-3:]) for p in host.members) + 1
         copy = Rec({**original.values, "household_id": host.hid, "person_id": f"{host.hid}{seq:03d}",
                     "relation_to_head": "其他"}, host.hid, f"{host.hid}{seq:03d}", host_member.county)
-        last = max(i for i, r in enumerate(people.recs) if r.household_id == host.hid)
-        people.recs.insert(last + 1, copy)
-        home = _home_rec(ctx, host.hid)
+        copies[host.hid] = copy
+        home = ctx.home(host.hid)
         home.values["household_size"] = int(home.values["household_size"]) + 1   # type: ignore[call-overload]
         note = f"the same ID in households {original.household_id} and {host.hid}"
         original.plant("C1", "id_number", note, keep=True)
         copy.plant("C1", "id_number", note, keep=True)
+    _add_members(ctx, copies)
+
+
+def _add_members(ctx: Ctx, copies: dict[str, Rec]) -> None:
+    """Each copy right after the last member row of its household, in one pass over each 人员信息."""
+    for f in ctx.files["registry"]:
+        for people in (s for s in f.sheets if s.table == "registry_person"):
+            last = {r.household_id: i for i, r in enumerate(people.recs) if r.household_id in copies}
+            rows: list[Rec] = []
+            for i, r in enumerate(people.recs):
+                rows.append(r)
+                if last.get(r.household_id) == i:
+                    rows.append(copies[r.household_id])
+            people.recs[:] = rows
+            ctx.add(people, [copies[hid] for hid in last])
 
 
 def c2(ctx: Ctx, n: int) -> None:
@@ -56,8 +64,8 @@ def c3(ctx: Ctx, n: int) -> None:
         return loc[2].values["relation_to_head"] == "配偶"
     for _, _, rec in ctx.choose(_people(ctx), n, spouse_row):
         rec.values["relation_to_head"] = "户主"
-        _home_rec(ctx, rec.household_id).plant("C3", None, f"two heads: member {rec.person_id} is also 户主",
-                                                keep=True)
+        note = f"two heads: member {rec.person_id} is also 户主"
+        ctx.home(rec.household_id).plant("C3", None, note, keep=True)
 
 
 def c4(ctx: Ctx, n: int) -> None:

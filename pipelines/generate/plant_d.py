@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from pipelines.generate.facts import day_between, head_rec, person_rec
 from pipelines.generate.model import Household, Person
-from pipelines.generate.plant import Ctx, Loc, spread
+from pipelines.generate.plant import TRIES, Ctx, Loc, spread
 from pipelines.generate.records import Sheet
 
 _SCREENING: dict[str, list[tuple[str, str]]] = {
@@ -26,9 +26,7 @@ _SCREENING: dict[str, list[tuple[str, str]]] = {
 
 def mirror(ctx: Ctx, rule: str, household_id: str, note: str) -> None:
     """rules.md: D1, D2, D6-D8, D11, D12 are also reported on the household's registry row."""
-    _, homes = ctx.registry("registry_household")
-    home = next(r for r in homes.recs if r.household_id == household_id)
-    home.plant(rule, None, "mirror on the registry row: " + note, keep=True)
+    ctx.home(household_id).plant(rule, None, "mirror on the registry row: " + note, keep=True)
 
 
 def _screening_sheet(ctx: Ctx) -> Sheet:
@@ -36,13 +34,21 @@ def _screening_sheet(ctx: Ctx) -> Sheet:
 
 
 def _free_person(ctx: Ctx) -> tuple[Household, Person] | None:
-    homes = [h for h in ctx.w.households if h.hid not in ctx.used]
-    for hh in ctx.rng.sample(homes, len(homes)):
+    """An adult of a random untouched household; the household is marked used."""
+    for hh in _untouched(ctx):
         adults = [p for p in hh.members if p.age >= 18]
-        if adults:
+        if adults and hh.hid not in ctx.used:
             ctx.used.add(hh.hid)
             return hh, ctx.rng.choice(adults)
     return None
+
+
+def _untouched(ctx: Ctx) -> Iterator[Household]:
+    """Random households, then (if none of those would do) every untouched one, shuffled."""
+    homes = ctx.w.households
+    yield from (ctx.rng.choice(homes) for _ in range(TRIES if homes else 0))
+    rest = [h for h in homes if h.hid not in ctx.used]
+    yield from ctx.rng.sample(rest, len(rest))
 
 
 def _finding(ctx: Ctx, category: str, rule: str) -> None:
@@ -62,11 +68,12 @@ def _finding(ctx: Ctx, category: str, rule: str) -> None:
 
 
 def d1(ctx: Ctx, n: int) -> None:
+    one_row = _one_row(ctx)
     for where in spread(ctx.rng, n, ["social_security", "screening"]):
         if where == "screening":
             _finding(ctx, "死亡", "D1")
             continue
-        for _, _, rec in ctx.choose(ctx.locs("social_security"), 1, _one_row(ctx)):
+        for _, _, rec in ctx.choose(ctx.locs("social_security"), 1, one_row):
             died = ctx.w.period.as_of - timedelta(days=ctx.rng.randint(20, 200))
             rec.values.update(is_deceased=True, death_date=died)
             rec.plant("D1", "is_deceased", "deregistered as dead, still in the registry", keep=True)
@@ -91,11 +98,13 @@ def d12(ctx: Ctx, n: int) -> None:
         _finding(ctx, "服刑人员", "D12")
 
 
-def _housing_file(ctx: Ctx, county: str) -> Sheet | None:
+def _housing_files(ctx: Ctx) -> dict[str, Sheet]:
+    """The first usable housing file with rows of each county."""
+    out: dict[str, Sheet] = {}
     for f in ctx.files["housing"]:
-        if not f.defects and any(r.county == county for r in f.sheets[0].recs):
-            return f.sheets[0]
-    return None
+        for county in {r.county for r in f.sheets[0].recs} if not f.defects else ():
+            out.setdefault(county, f.sheets[0])
+    return out
 
 
 def d3(ctx: Ctx, n: int) -> None:
@@ -103,8 +112,9 @@ def d3(ctx: Ctx, n: int) -> None:
     with_row = {r.household_id for _, _, r in ctx.locs("housing")}
     homes = [h for h in ctx.w.households if h.exited and not h.relocation and h.hid not in with_row
              and h.hid not in ctx.used]
+    sheets = _housing_files(ctx)
     for hh in ctx.rng.sample(homes, min(n, len(homes))):
-        sheet = _housing_file(ctx, hh.village.county.code)
+        sheet = sheets.get(hh.village.county.code)
         if sheet is None:
             continue
         ctx.used.add(hh.hid)
@@ -174,17 +184,16 @@ def d10(ctx: Ctx, n: int) -> None:
 
 
 def d11(ctx: Ctx, n: int) -> None:
-    f, homes = ctx.registry("registry_household")
     for i in range(n):
         if i % 2 == 0:      # flagged in the registry, not on the relocation list: the registry row
-            pick = ctx.choose([(f, homes, r) for r in homes.recs], 1,
+            pick = ctx.choose(ctx.locs("registry", "registry_household"), 1,
                               lambda loc: not ctx.household(loc[2]).relocation)
             for _, _, rec in pick:
                 rec.values["is_relocation_household"] = True
                 rec.plant("D11", "is_relocation_household", "registry flag 是, not on the relocation list", keep=True)
             continue
         for _, _, rec in ctx.choose(ctx.locs("relocation"), 1):     # on the list, flag 否: the relocation row
-            home = next(r for r in homes.recs if r.household_id == rec.household_id)
+            home = ctx.home(rec.household_id)
             home.values["is_relocation_household"] = False
             rec.plant("D11", None, "on the relocation list, registry flag 否", keep=True)
             home.plant("D11", "is_relocation_household", "mirror on the registry row: on the relocation list, flag 否",

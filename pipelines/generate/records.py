@@ -21,9 +21,11 @@ class Defect:
     person_id: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Rec:
-    """One data row: canonical values, the registry subject, cell overrides and planted defects."""
+    """One data row: canonical values, the registry subject, cell overrides and planted defects.
+
+    Compared by identity: two rows with the same values are still two rows (list.index/remove)."""
 
     values: dict[str, object]
     household_id: str = ""

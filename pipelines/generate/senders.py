@@ -16,6 +16,7 @@ EMPLOYMENT_GROUPS = (("611002", "611021", "611022"), ("611023", "611024"), ("611
 HOUSING_GROUPS = (("611002", "611021", "611022", "611023"), ("611024", "611025", "611026"))
 EDUCATION_WORKBOOKS = ("611002", "611024", "611025")    # one workbook, a sheet per school
 XLS_ROWS = 60000                                          # an .xls sheet holds 65,536 rows
+XLSX_ROWS = 1_048_576                                     # an .xlsx sheet holds 1,048,576 rows
 _YES = (("是", "否"), ("是", "否"), ("√", "×"), ("1", "0"), ("Y", "N"))
 _MONEY_COLUMNS = ("support_funds", "operating_income", "monthly_wage", "aid_amount", "subsidy_amount",
                   "monthly_amount", "grain_for_green_subsidy")
@@ -64,15 +65,24 @@ def _county_files(w: World, table: str, office: str, rng: random.Random,
 
 
 def registry_files(w: World, homes: list[Rec], people: list[Rec], rng: random.Random) -> list[FileData]:
+    """One export of the whole city; one per county when 人员信息 would not fit in an .xlsx sheet."""
+    if len(people) + 3 <= XLSX_ROWS:                        # two title lines and the header
+        return [_registry_file(w, "", homes, people)]
+    return [_registry_file(w, c.name, by_county(homes, (c.code,)), by_county(people, (c.code,)))
+            for c in COUNTIES if any(r.county == c.code for r in homes)]
+
+
+def _registry_file(w: World, county: str, homes: list[Rec], people: list[Rec]) -> FileData:
     look = Style(dates="iso", codes_as_numbers=0.03, separator=",", id_quirks=0.005, text_quirks=0.0)
     p = w.period
     sheets = []
     for table, recs, label in (("registry_household", homes, "户信息"), ("registry_person", people, "人员信息")):
         cols = [(c, h[0]) for c, h in HEADERS[table]]
-        lines = [f"商洛市{p.cn}建档立卡贫困户信息（{label}）",
+        lines = [f"商洛市{county}{p.cn}建档立卡贫困户信息（{label}）",
                  f"导出单位：商洛市扶贫开发办公室    导出时间：{p.next_month[0]}-{p.next_month[1]:02d}-03 10:21:35"]
         sheets.append(Sheet(label, table, cols, recs, lines, style=look))
-    return [FileData("registry", f"全国扶贫开发信息系统_建档立卡数据导出_{p.compact}.xlsx", "xlsx", sheets)]
+    name = f"全国扶贫开发信息系统_建档立卡数据导出_{county + '_' if county else ''}{p.compact}.xlsx"
+    return FileData("registry", name, "xlsx", sheets)
 
 
 def _groups(w: World, table: str, office: str, groups: tuple[tuple[str, ...], ...], fmts: tuple[Format, ...],

@@ -76,6 +76,7 @@ def plant_all(ctx: Ctx, rate: float) -> None:
     n = max(2, round(rate * rows / len(PLANTERS)))
     for _, planter in PLANTERS:
         planter(ctx, n)
+    ctx.forget()
 
 
 def _mtime(period: Period, office: str) -> datetime:
@@ -162,7 +163,8 @@ def _write_world(home: Path, w: World, ctx: Ctx, seed: int) -> dict:
         for f in ctx.files[office]:
             path = folder / f.name
             laid = _write(f, path, rng, created)
-            templates.setdefault(office, laid)
+            if office in ("industry", "screening"):     # what the F files copy (keep no other laid rows)
+                templates.setdefault(office, laid)
             manifest += _manifest_rows(f, laid)
             written.setdefault(office, []).append(path)
             summary["rows"][f"{office}/{f.name}"] = {name: len(lay.data) for name, lay in laid}

@@ -18,6 +18,8 @@ NamedSheet = tuple[str, Laid]
 
 
 def write_xlsx(path: Path, sheets: list[NamedSheet], created: datetime, merge_titles: bool = True) -> None:
+    if any(len(laid.rows) > 1_048_576 for _, laid in sheets):
+        raise ValueError(f"{path.name}: an .xlsx sheet holds at most 1,048,576 rows")
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": created, "author": "", "company": ""})
