@@ -6,8 +6,6 @@ Every task reopens the working database, so a task retried or resumed after a cr
 
 from __future__ import annotations
 
-import logging
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -19,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
+from pipelines.orchestrate import dask_runner, share_api_with_workers
 from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
@@ -62,35 +61,6 @@ def each(step: Any, calls: Iterable[tuple[Any, ...]], parallel: bool, window: in
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
-
-
-def dask_runner(workers: int = 0, address: str | None = None) -> Any:
-    """Prefect's DaskTaskRunner on a Dask cluster at `address`, or on a local cluster of `workers`
-    processes (one thread each: parsing holds the GIL)."""
-    from prefect_dask import DaskTaskRunner
-
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")   # workers inherit it: no INFO chatter
-    logging.getLogger("distributed").setLevel(logging.WARNING)
-    if address:
-        return DaskTaskRunner(address=address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": ":0"})   # any free port
-
-
-def share_api_with_workers() -> None:
-    """Dask workers are new processes: not knowing this process's ephemeral Prefect server, each
-    would start its own (seconds each, and its task runs would land in another database). They
-    inherit the environment, so the server's address goes there before the cluster starts."""
-    from prefect.settings import PREFECT_API_URL
-
-    if PREFECT_API_URL.value():
-        os.environ.setdefault("PREFECT_API_URL", PREFECT_API_URL.value())
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    if server.server_process is not None:
-        os.environ["PREFECT_API_URL"] = server.api_url
 
 
 def flow_for(workers: int = 0, address: str | None = None) -> Any:
