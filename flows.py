@@ -1,7 +1,9 @@
 """Prefect flows: wire the stages of pipelines/ into runs. No logic lives here.
 
 I/O tasks (taking files in, reading them, writing feedback) retry; transformations do not.
-Every task reopens the working database, so a task retried or resumed after a crash starts clean.
+A run's stages share one connection to the working database; a failing task rolls its transaction
+back, so a task retried (or a run resumed after a crash) starts clean. Per-file reading and
+normalizing touch no database and run on the flow's task runner (Dask with --workers).
 """
 
 from __future__ import annotations

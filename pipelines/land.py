@@ -53,11 +53,6 @@ def match_sheets(sheets: list[RawSheet], source: SourceSpec) -> tuple[list[tuple
     return matched, reason
 
 
-def is_footer(row: list[tuple[str | None, str]]) -> bool:
-    first = next((t for t, _ in row if t and t.strip()), None)
-    return first is not None and _footer_text(first)
-
-
 def _footer_text(text: str) -> bool:
     return bool(FOOTER.match(normalize_text(text) or ""))
 

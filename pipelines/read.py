@@ -34,7 +34,7 @@ class RawSheet:
     def __init__(self, name: str, rows: list[list[Cell]] | None = None, *,
                  values: Sequence[Sequence[object]] | None = None) -> None:
         self.name = name
-        self._rows = rows if rows is not None or values is not None else []
+        self._rows = [] if rows is None and values is None else rows   # None: converted lazily from values
         self._values = values
 
     @property

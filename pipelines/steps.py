@@ -132,9 +132,10 @@ class ReadJob:
 
 
 def read_jobs(ws: Workspace, refs: list[FileRef]) -> list[ReadJob]:
+    limits = ws.settings().limits   # read onetable.yaml once, not per file
     with working(ws) as con:
         counties = link.county_names(con)
-        return [ReadJob(ws.inbox / ref.path, _ledger_meta(con, ref), ws.settings().limits, counties) for ref in refs]
+        return [ReadJob(ws.inbox / ref.path, _ledger_meta(con, ref), limits, counties) for ref in refs]
 
 
 def shape_one(job: ReadJob) -> land.Shaped | tuple[str, str]:
@@ -156,11 +157,6 @@ def land_shaped(ws: Workspace, run_id: str, ref: FileRef, shaped: land.Shaped | 
         land.commit_file(con, _ledger_meta(con, ref), shaped)
         crash_point("land")
         return "landed"
-
-
-def land_one(ws: Workspace, run_id: str, ref: FileRef) -> str:
-    """Read one received file and land its rows (or quarantine it); returns its new status."""
-    return land_shaped(ws, run_id, ref, shape_one(read_jobs(ws, [ref])[0]))
 
 
 def settle(ws: Workspace, run_id: str, month: str | None, now: datetime | None = None) -> tuple[str, date] | None:
@@ -208,12 +204,6 @@ def commit_normalized(ws: Workspace, run_id: str, ref: FileRef, done: normalize.
         crash_point("normalize")   # inside the transaction: a kill here rolls the whole file back
         con.execute("COMMIT")
         return counts
-
-
-def normalize_one(ws: Workspace, run_id: str, ref: FileRef, as_of: date) -> dict[str, int]:
-    """Normalize one landed file in a transaction: rows, findings, ledger counts and status."""
-    meta, sheets = fetch_one(ws, ref)
-    return commit_normalized(ws, run_id, ref, normalize_rows(meta, sheets, as_of))
 
 
 def landed_files(ws: Workspace) -> list[tuple[FileRef, str]]:
