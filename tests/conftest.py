@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 
-def run_in_process(home: Path, month: str | None = None) -> dict[str, Any]:
+def run_in_process(home: Path, month: str | None = None, workers: int = 0) -> dict[str, Any]:
     """The real flow (Prefect, DuckDB, GX) in the test process, as `onetable run --json` reports it.
 
     Every module's runs share the process's one ephemeral Prefect server, so a run costs the flow,
@@ -21,9 +21,9 @@ def run_in_process(home: Path, month: str | None = None) -> dict[str, Any]:
 
     configure_prefect(home.parent / "prefect-state")
     try:
-        from flows import run_flow
+        from flows import flow_for
 
-        return json.loads(json.dumps(run_flow(str(home), month), default=str))
+        return json.loads(json.dumps(flow_for(workers)(str(home), month, parallel=bool(workers)), default=str))
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -1,12 +1,10 @@
 """Scale-out: `onetable run --workers 2` reads and normalizes files on Prefect's DaskTaskRunner (a
-Dask LocalCluster of two processes) and publishes exactly the tables one process publishes."""
+Dask LocalCluster of two processes) and publishes exactly the tables one process publishes. Both
+runs happen in the test process, so they share its Prefect server (and workers get its address)."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -28,10 +26,7 @@ def twins(tmp_path_factory, run_flow_here):
     shutil.copytree(world, many)
     single = run_flow_here(one)
     _share_pseudonym_key(one, many)
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(many), "--workers", "2",
-                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
-    return one, many, single, json.loads(done.stdout)
+    return one, many, single, run_flow_here(many, workers=2)   # `onetable run --workers 2`, in this process
 
 
 def _share_pseudonym_key(source: Path, target: Path) -> None:
