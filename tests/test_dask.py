@@ -13,7 +13,6 @@ import pytest
 from pipelines.generate import generate_world
 from pipelines.store import connect_working
 
-ROOT = Path(__file__).resolve().parent.parent
 RUN_SPECIFIC = {"run_id", "published_at"}   # which run found a problem, when a version was published
 
 
