@@ -37,13 +37,18 @@ class FileRef:
 _SHARED: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
+def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
+    engine = ws.settings().warehouse
+    return connect_working(ws.working_db, engine.memory_limit, engine.threads)
+
+
 @contextmanager
 def shared_connection(ws: Workspace) -> Iterator[None]:
     """For one run's stages: every step reuses one connection to the working database instead of
     opening and closing it per file (each close checkpoints; at city scale the 280 opens of the
     per-file steps cost about 25 s). A failing step rolls its transaction back, so a retried step
     still starts clean; a killed process loses what was not committed, as before."""
-    con = connect_working(ws.working_db)
+    con = _connect(ws)
     _SHARED[ws.working_db] = con
     try:
         yield
@@ -68,7 +73,7 @@ def working(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
             _rollback(shared)
             raise
         return
-    con = connect_working(ws.working_db)
+    con = _connect(ws)
     try:
         yield con
     finally:

@@ -40,12 +40,23 @@ class Schedules(BaseModel):
     monthly_publication: str = "0 9 11 * *"          # monthly-publication: last month, after the due day (10th)
 
 
+class Warehouse(BaseModel):
+    """The working database's engine limits. DuckDB would take up to 80 % of the machine's memory for
+    its buffers; with a limit it spills to `<warehouse>/onetable.duckdb.tmp/` instead (a province run,
+    8.7 M rows, keeps to about 6 GB with the default)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    memory_limit: Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$")] = "3GB"
+    threads: Annotated[int, Field(ge=1)] | None = None   # default: one per core
+
+
 class Settings(BaseModel):
     """Workspace settings (`<home>/onetable.yaml`), all optional."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     income_line: float = 2995.0
     limits: Limits = Limits()
+    warehouse: Warehouse = Warehouse()
     schedules: Schedules = Schedules()
 
 
@@ -94,7 +105,18 @@ class Workspace:
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(path, key, err["msg"], Settings.model_fields, got=str(err["loc"][-1])) from None
+            raise ConfigError(path, key, err["msg"], _fields_at(err["loc"]), got=str(err["loc"][-1])) from None
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The settings known where a validation error points (`warehouse.memroy` -> Warehouse's fields)."""
+    model: type[BaseModel] = Settings
+    for key in loc[:-1]:
+        annotation = model.model_fields[str(key)].annotation if str(key) in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return list(model.model_fields)
 
 
 def resolve_home(home: Path | None) -> Path:

@@ -1,0 +1,45 @@
+"""The working database's engine settings (onetable.yaml `warehouse:`), applied to every connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines import steps
+from pipelines.errors import ConfigError
+from pipelines.workspace import Workspace
+
+CASES = [   # onetable.yaml, DuckDB's memory_limit and threads as it reports them (None: the machine's)
+    ("", "2.7 GiB", None),
+    ("warehouse:\n  memory_limit: 512MB\n  threads: 1\n", "488.2 MiB", "1"),
+    ("warehouse:\n  memory_limit: 1.5GiB\n", "1.5 GiB", None),
+]
+
+
+@pytest.mark.parametrize(("yaml_text", "memory", "threads"), CASES)
+def test_working_connection_takes_the_warehouse_settings(tmp_path: Path, yaml_text: str, memory: str,
+                                                         threads: str | None) -> None:
+    (tmp_path / "onetable.yaml").write_text(yaml_text, encoding="utf-8")
+    with steps.working(Workspace(tmp_path)) as con:
+        got = con.sql("SELECT current_setting('memory_limit'), current_setting('threads')::VARCHAR").fetchall()[0]
+        spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    assert got[0] == memory
+    assert threads is None or got[1] == threads
+    assert Path(spill).parent == tmp_path / "warehouse"     # spills stay in the workspace
+
+
+BAD = [   # onetable.yaml, what the message must say
+    ("warehouse:\n  memory_limit: lots\n", "`warehouse.memory_limit`: String should match pattern"),
+    ("warehouse:\n  memory_limt: 1GB\n", "`warehouse.memory_limt`: Extra inputs are not permitted; did you mean `memory_limit`?"),
+    ("warehouse:\n  threads: 0\n", "`warehouse.threads`: Input should be greater than or equal to 1"),
+]
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), BAD)
+def test_bad_warehouse_settings_name_the_file_and_key(tmp_path: Path, yaml_text: str, message: str) -> None:
+    (tmp_path / "onetable.yaml").write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught, steps.working(Workspace(tmp_path)):
+        pass
+    assert str(caught.value).startswith(f"{tmp_path / 'onetable.yaml'}: ")
+    assert message in str(caught.value)
