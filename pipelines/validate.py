@@ -208,6 +208,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
         frame = _flag_frame(con, members)
         suite, started = flag_suite(name, tuple(members)), time.perf_counter()
         success[name], found = validate_frame(suite, frame, "row_uid", gx_dir / f"{name}.json")
+        del frame   # before the next layer's frame is built
         timing[name] = time.perf_counter() - started
         for config, ids in found:
             failing[config["rule"]] |= ids

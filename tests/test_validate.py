@@ -697,6 +697,34 @@ def test_sql_datasource_fails_on_duckdb_engine_but_pandas_path_works(tmp_path: P
     assert not ok and [(config["rule"], ids) for config, ids in found] == [("X1", {"b"})]
 
 
+
+def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
+    """GX 1.24.1's PandasExecutionEngine (one per datasource: one per process here) caches every metric
+    it resolves and never evicts. Each layer's condition Series, and with it the frame's index of
+    subjects, stayed alive for the rest of the run: 4 GB of a province run's validate stage.
+    validate_frame empties that cache and GX's batch cache: a validated frame can be freed."""
+    import gc
+    import weakref
+
+    import numpy as np
+    import pandas as pd
+
+    from pipelines.expect import flag_suite, validate_frame
+
+    for round_, layer in enumerate(("first", "second")):
+        subjects = pd.Index([f"{layer}-{i}" for i in range(1000)], dtype=object)
+        frame = pd.DataFrame({"row_uid": pd.Categorical.from_codes(np.arange(1000), categories=subjects),
+                              "X1": np.arange(1000) == round_})
+        gone = weakref.ref(subjects)
+        ok, found = validate_frame(flag_suite(f"keep-{layer}", ("X1",)), frame, "row_uid", tmp_path / f"{layer}.json")
+        assert not ok and [ids for _config, ids in found] == [{f"{layer}-{round_}"}]   # GX still decides
+        del frame, subjects
+        gc.collect()
+        assert gone() is None, "GX still holds the validated frame's subjects"
+        meta = json.loads((tmp_path / f"{layer}.json").read_text(encoding="utf-8"))["meta"]
+        assert "pandas_data_fingerprint" not in meta["batch_markers"]   # no hash of every row (gx_context)
+        assert meta["batch_markers"]["ge_load_time"]
+
 # --------------------------------------------------------------------------- the catalogue
 
 def rules_md_ids() -> set[str]:
