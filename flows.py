@@ -3,7 +3,10 @@
 I/O tasks (taking files in, reading them, writing feedback) retry; transformations do not.
 A run's stages share one connection to the working database; a failing task rolls its transaction
 back, so a task retried (or a run resumed after a crash) starts clean. Per-file reading and
-normalizing touch no database and run on the flow's task runner (Dask with --workers).
+normalizing touch no database and run on the flow's task runner, a few files ahead of the flow,
+which commits each result in file order (one writer): threads of this process by default (the
+flow's DuckDB inserts run meanwhile; at city scale land and normalize take 20 % less than one
+file at a time), a Dask cluster with --workers or --dask-address.
 """
 
 from __future__ import annotations
@@ -47,19 +50,17 @@ write_feedback = io_task(feedback.write_feedback, "feedback")
 write_docs = io_task(gxdocs.write_run_docs, "gx-docs")
 write_report = io_task(runreport.write_run_report, "run-report")
 attach_artifacts = io_task(artifacts.publish_artifacts, "artifacts")
+AHEAD = 3   # files read or normalized ahead of the one being committed
 
 
-def each(step: Any, calls: Iterable[tuple[Any, ...]], parallel: bool, window: int = 4) -> Iterator[Any]:
-    """Run `step` on each argument tuple, results in order. `parallel`: submitted to the flow's task
-    runner (Dask) with at most `window` in flight, so finished files wait in memory only briefly;
-    otherwise called one by one in this process."""
-    if not parallel:
-        yield from (step(*args) for args in calls)
-        return
+def each(step: Any, calls: Iterable[tuple[Any, ...]], ahead: int = AHEAD) -> Iterator[Any]:
+    """Run `step` on each argument tuple on the flow's task runner, results in order, with `ahead`
+    more submitted while the caller uses one: the next files are read (or normalized) while this
+    process commits the previous one, and finished files wait in memory only briefly."""
     pending: deque[Any] = deque()
     for args in calls:
         pending.append(step.submit(*args))
-        if len(pending) >= window:
+        if len(pending) > ahead:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
@@ -79,7 +80,8 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
 
     `stable_only` is poll mode (`onetable run --poll`, the inbox-poll deployment): a file is taken
     only once its size and mtime are unchanged since the previous poll; a one-off run takes every
-    file. `month="previous"` (the monthly-publication deployment): the latest month before this one."""
+    file. `month="previous"` (the monthly-publication deployment): the latest month before this one.
+    `parallel`: the task runner is a Dask cluster, whose workers must reach this run's Prefect API."""
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
@@ -87,7 +89,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
         share_api_with_workers()
     with writer_lock(ws, wait=True):
         with steps.shared_connection(ws):
-            result = _stages(ws, run_id, started, month, stable_only, parallel)
+            result = _stages(ws, run_id, started, month, stable_only)
         timer = result.pop("timer")
         with timer("report"):   # the run report and Prefect artifacts
             result["run_report"] = str(write_report(ws, run_id))
@@ -98,13 +100,12 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     return result
 
 
-def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool,
-            parallel: bool = False) -> dict[str, Any]:
+def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool) -> dict[str, Any]:
     timings = steps.Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
     with timings("land"):
-        shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)), parallel)
+        shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)))
         for i, (ref, result) in enumerate(zip(received, shaped, strict=True)):
             land_shaped(ws, run_id, ref, result)
             report("reading", i + 1, len(received))
@@ -115,7 +116,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     with timings("normalize"):
         landed = steps.landed_files(ws)
         fetched = (steps.fetch_one(ws, ref) + (as_of,) for ref, _load in landed)
-        for i, ((ref, _load), done) in enumerate(zip(landed, each(normalize_rows, fetched, parallel), strict=True)):
+        for i, ((ref, _load), done) in enumerate(zip(landed, each(normalize_rows, fetched), strict=True)):
             commit_normalized(ws, run_id, ref, done)
             report("normalizing", i + 1, len(landed))
     with timings("link"):
