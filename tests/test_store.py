@@ -11,7 +11,7 @@ from pipelines.errors import ConfigError
 from pipelines.workspace import Workspace
 
 CASES = [   # onetable.yaml, DuckDB's memory_limit and threads as it reports them (None: the machine's)
-    ("", "2.7 GiB", None),
+    ("", "2.7 GiB", None),                                       # 3GB
     ("warehouse:\n  memory_limit: 512MB\n  threads: 1\n", "488.2 MiB", "1"),
     ("warehouse:\n  memory_limit: 1.5GiB\n", "1.5 GiB", None),
 ]
