@@ -90,7 +90,9 @@ def main() -> None:
     floor, cells = parse_floor(home / "inbox")
     t1 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home), "--json",
-                           "--workers", str(args.workers)], cwd=ROOT, capture_output=True, text=True, check=True)
+                           "--workers", str(args.workers)], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode not in (0, 1):   # 1: published nothing because a rule blocked it (still a full run)
+        sys.exit(f"onetable run failed (exit {done.returncode}) in {home}:\n{done.stderr[-4000:]}")
     full = time.perf_counter() - t1
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result = json.loads(done.stdout)
