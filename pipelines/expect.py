@@ -150,7 +150,7 @@ def _forget_batch() -> None:
     """Let the validated DataFrame go. GX 1.24.1's PandasExecutionEngine (one per datasource: one per
     process here) caches every metric it resolves, keyed by metric, column and batch id, and never
     evicts; each layer's condition Series, and with it the frame's index of subjects, stayed alive
-    for the rest of the run (4 GB of a province run's validate stage). The cache only backs up
+    for the rest of the run (3 GB of a province run's validate stage). The cache only backs up
     dependencies missing from a validation's own graph, and every validation here resolves its whole
     graph, so it is emptied; the batch (the frame itself) is dropped too.
     tests/test_validate.py::test_gx_keeps_no_frame_once_validated pins this on the pinned GX."""

@@ -44,7 +44,7 @@ class Warehouse(BaseModel):
     """The working database's engine limits. Unbounded, DuckDB keeps up to 80 % of the machine's
     memory for its buffers, next to the pandas frames GX validates; bounded, it evicts and spills
     into `<warehouse>/onetable.duckdb.tmp/`. With 3 GB a province run (8.7 M rows) peaks near 6 GB;
-    2 GB is too little for its publication (building the household table runs out of memory)."""
+    2 GB is too little for its publication (building the candidate tables runs out of memory)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     memory_limit: Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$")] = "3GB"

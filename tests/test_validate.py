@@ -701,7 +701,7 @@ def test_sql_datasource_fails_on_duckdb_engine_but_pandas_path_works(tmp_path: P
 def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
     """GX 1.24.1's PandasExecutionEngine (one per datasource: one per process here) caches every metric
     it resolves and never evicts. Each layer's condition Series, and with it the frame's index of
-    subjects, stayed alive for the rest of the run: 4 GB of a province run's validate stage.
+    subjects, stayed alive for the rest of the run: 3 GB of a province run's validate stage.
     validate_frame empties that cache and GX's batch cache: a validated frame can be freed."""
     import gc
     import weakref
