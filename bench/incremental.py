@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import machine  # noqa: E402
+from bench.scale import copy_world, machine  # noqa: E402
 
 FLOW = "onetable-run"
 
@@ -117,9 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="onetable-incr-"))
     if args.world:
-        for part in ("inbox", "reference", "generated"):
-            shutil.copytree(args.world / part, home / part)
-        args.households = json.loads((args.world / "generated" / "summary.json").read_text())["households"]
+        args.households = copy_world(args.world, home)["households"]
     else:
         from pipelines.generate import generate_world
 

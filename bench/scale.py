@@ -56,13 +56,18 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def copy_world(world: Path, home: Path) -> dict:
+    """Copy a generated world (inbox, reference, generated/) into a fresh workspace; its summary."""
+    shutil.rmtree(home, ignore_errors=True)
+    for part in ("inbox", "reference", "generated"):
+        shutil.copytree(world / part, home / part)
+    return json.loads((world / "generated" / "summary.json").read_text(encoding="utf-8"))
+
+
 def _world(args: argparse.Namespace, home: Path) -> tuple[dict, float]:
     """(summary, seconds to generate): a fresh world, or a copy of `--world` (its generation time)."""
     if args.world:
-        summary = json.loads((args.world / "generated" / "summary.json").read_text(encoding="utf-8"))
-        shutil.rmtree(home, ignore_errors=True)
-        for part in ("inbox", "reference", "generated"):
-            shutil.copytree(args.world / part, home / part)
+        summary = copy_world(args.world, home)
         args.households = summary.get("households", args.households)
         args.defect_rate = summary.get("defect_rate", args.defect_rate)
         return summary, float(summary.get("generated_seconds", float("nan")))
