@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,17 @@ def test_a_registry_too_long_for_a_sheet_is_split_by_county(monkeypatch: pytest.
         seen.update(r.household_id for r in people.recs)
     assert sum(seen.values()) == sum(len(h.members) for h in ctx.w.households) + Counter(
         d.rule for f in files for r in f.sheets[1].recs for d in r.defects)["C1"] // 2
+
+
+def test_an_xlsx_sheet_past_its_row_limit_is_refused(tmp_path: Path) -> None:
+    """XlsxWriter silently drops rows past 1,048,576; the generator must never write such a file."""
+    from datetime import datetime
+
+    from pipelines.generate.render import Laid
+    from pipelines.generate.writers import XLSX_ROWS, write_xlsx
+
+    with pytest.raises(ValueError, match=r"big\.xlsx: an \.xlsx sheet holds at most 1,048,576 rows"):
+        write_xlsx(tmp_path / "big.xlsx", [("人员信息", Laid([[]] * (XLSX_ROWS + 1)))], datetime(2018, 9, 3))
+    assert not (tmp_path / "big.xlsx").exists()
+    write_xlsx(tmp_path / "ok.xlsx", [("人员信息", Laid([["户编号"]]))], datetime(2018, 9, 3))
+    assert (tmp_path / "ok.xlsx").stat().st_size > 0

@@ -10,13 +10,13 @@ from pipelines.generate.layouts import HEADERS, footers, pick_headers, titles
 from pipelines.generate.places import COUNTIES
 from pipelines.generate.records import FileData, Format, Rec, Sheet, Style
 from pipelines.generate.render import DATE_STYLES
+from pipelines.generate.writers import XLSX_ROWS
 
 NAMES = {c.code: c.name for c in COUNTIES}
 EMPLOYMENT_GROUPS = (("611002", "611021", "611022"), ("611023", "611024"), ("611025", "611026"))
 HOUSING_GROUPS = (("611002", "611021", "611022", "611023"), ("611024", "611025", "611026"))
 EDUCATION_WORKBOOKS = ("611002", "611024", "611025")    # one workbook, a sheet per school
 XLS_ROWS = 60000                                          # an .xls sheet holds 65,536 rows
-XLSX_ROWS = 1_048_576                                     # an .xlsx sheet holds 1,048,576 rows
 _YES = (("是", "否"), ("是", "否"), ("√", "×"), ("1", "0"), ("Y", "N"))
 _MONEY_COLUMNS = ("support_funds", "operating_income", "monthly_wage", "aid_amount", "subsidy_amount",
                   "monthly_amount", "grain_for_green_subsidy")

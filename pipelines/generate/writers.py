@@ -15,11 +15,12 @@ from pipelines.generate.records import Cell
 from pipelines.generate.render import Laid
 
 NamedSheet = tuple[str, Laid]
+XLSX_ROWS = 1_048_576            # an .xlsx sheet holds 1,048,576 rows
 
 
 def write_xlsx(path: Path, sheets: list[NamedSheet], created: datetime, merge_titles: bool = True) -> None:
-    if any(len(laid.rows) > 1_048_576 for _, laid in sheets):
-        raise ValueError(f"{path.name}: an .xlsx sheet holds at most 1,048,576 rows")
+    if any(len(laid.rows) > XLSX_ROWS for _, laid in sheets):
+        raise ValueError(f"{path.name}: an .xlsx sheet holds at most {XLSX_ROWS:,} rows")
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": created, "author": "", "company": ""})
