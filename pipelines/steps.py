@@ -24,7 +24,7 @@ from pipelines.headers import Layout
 from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
 from pipelines.specs import config_hash, load_specs
-from pipelines.store import connect_working
+from pipelines.store import connect_working, memory_limit
 from pipelines.workspace import Limits, Workspace, clear_interrupted, crash_point, interrupted
 
 
@@ -271,7 +271,8 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
     from pipelines.history import update_history
 
     gx_dir = ws.state / "gx" / run_id
-    with working(ws) as con:
+    engine = ws.settings().warehouse
+    with working(ws) as con, memory_limit(con, engine.validate_memory_limit, engine.memory_limit):
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
         reader = checks.run_reader_checks(con, run_id, gx_dir, load_ids)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -43,6 +45,17 @@ def connect_working(path: Path, memory_limit: str | None = None, threads: int | 
         con.execute("DELETE FROM schema_version")
         con.execute("INSERT INTO schema_version VALUES (?)", [schema_fingerprint()])
     return con
+
+
+@contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, during: str, after: str) -> Iterator[None]:
+    """DuckDB's memory limit `during` a block, `after` it: lowering it evicts cached pages (and
+    spills) down to the new limit, for a stage whose Python side needs the memory."""
+    con.execute(f"SET memory_limit = '{during}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{after}'")
 
 
 def create_working_tables(con: duckdb.DuckDBPyConnection, schema: Schema | None = None) -> None:

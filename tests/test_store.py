@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines import steps
 from pipelines.errors import ConfigError
+from pipelines.store import memory_limit
 from pipelines.workspace import Workspace
 
 CASES = [   # onetable.yaml, DuckDB's memory_limit and threads as it reports them (None: the machine's)
@@ -33,6 +35,7 @@ BAD = [   # onetable.yaml, what the message must say
     ("warehouse:\n  memory_limit: lots\n", "`warehouse.memory_limit`: String should match pattern"),
     ("warehouse:\n  memory_limt: 1GB\n", "`warehouse.memory_limt`: Extra inputs are not permitted; did you mean `memory_limit`?"),
     ("warehouse:\n  threads: 0\n", "`warehouse.threads`: Input should be greater than or equal to 1"),
+    ("warehouse:\n  validate_memory_limit: 2 GB of RAM\n", "`warehouse.validate_memory_limit`: String should match"),
 ]
 
 
@@ -43,3 +46,21 @@ def test_bad_warehouse_settings_name_the_file_and_key(tmp_path: Path, yaml_text:
         pass
     assert str(caught.value).startswith(f"{tmp_path / 'onetable.yaml'}: ")
     assert message in str(caught.value)
+
+
+def test_a_lower_memory_limit_for_a_block_evicts_and_is_restored(tmp_path: Path) -> None:
+    """store.memory_limit (the validate stage's `validate_memory_limit`): DuckDB gives cached pages
+    back down to the lower limit while the block runs, and has its own limit again afterwards."""
+    (tmp_path / "onetable.yaml").write_text("warehouse:\n  memory_limit: 1GB\n", encoding="utf-8")
+
+    def held(con: duckdb.DuckDBPyConnection) -> int:
+        return int(con.sql("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0])
+
+    with steps.working(Workspace(tmp_path)) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(3000000)")
+        con.execute("SELECT count(DISTINCT s) FROM t").fetchall()
+        before = held(con)
+        with memory_limit(con, "16MB", "1GB"):
+            assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == "15.2 MiB"
+            assert held(con) <= 16_000_000 < 40_000_000 < before
+        assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == "953.6 MiB"
