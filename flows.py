@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -125,14 +126,16 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
         return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(), "version": version,
                 "published": {"status": "unchanged", "published": False, "version": version, "blocking_rules": []},
                 "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}
-    with timings("validate"):
-        report("validating", 0, 1)
-        validate(ws, run_id, [load for _ref, load in landed])
-        report("validating", 1, 1)
-    with timings("publish"):
-        report("publishing", 0, 1)
-        published = publish(ws, run_id, version)
-        report("publishing", 1, 1)
+    with ExitStack() as in_force:
+        with timings("validate"):
+            report("validating", 0, 1)
+            in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for validate and publish
+            validate(ws, run_id, [load for _ref, load in landed])
+            report("validating", 1, 1)
+        with timings("publish"):
+            report("publishing", 0, 1)
+            published = publish(ws, run_id, version)
+            report("publishing", 1, 1)
     with timings("feedback"):
         write_feedback(ws, run_id)
     with timings("gx_docs"):

@@ -262,6 +262,16 @@ class Timings:
             self.peak_mb[stage] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+@contextmanager
+def rows_in_force(ws: Workspace) -> Iterator[None]:
+    """The rows in force frozen once on the run's shared connection, for validate and publish: the
+    ledger and run_context, which decide them, do not change between the two."""
+    from pipelines.validate import frozen_in_force
+
+    with working(ws) as con, frozen_in_force(con):
+        yield
+
+
 def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
     """Every rule but E through GX: the reader's F and A detections of this run, rules B, C, D over
     the rows in force (recomputed every run), and the generated schema suites over the rows
