@@ -144,10 +144,27 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
 
 
 def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    rows = con.execute("""
-        SELECT 'id', id_number FROM cur_registry_person WHERE id_number IS NOT NULL
+    """pub.pseudonym: the masked form and pseudonym of every ID and phone number in force. The
+    previous build's values are kept when it was made with the same key and code (`_made_by`), so
+    a run that takes one corrected file computes only the values new to it (city: 700,000 values
+    in 3.1 s, every one of them, before)."""
+    run(con, """CREATE OR REPLACE TEMP TABLE pseudonym_wanted AS
+        SELECT 'id' AS kind, id_number AS raw FROM cur_registry_person WHERE id_number IS NOT NULL
         UNION SELECT 'id', head_id_number FROM cur_registry_household WHERE head_id_number IS NOT NULL
-        UNION SELECT 'phone', phone FROM cur_registry_household WHERE phone IS NOT NULL""").fetchall()
+        UNION SELECT 'phone', phone FROM cur_registry_household WHERE phone IS NOT NULL""")
+    made_by = _made_by(key)
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name IN "
+                   "('pseudonym', 'pseudonym_made_by') AND database_name = current_database()",
+                   [CANDIDATE]).fetchall() == [(2,)] and con.execute(
+            f"SELECT made_by FROM {CANDIDATE}.pseudonym_made_by").fetchall() == [(made_by,)]:
+        run(con, f"DELETE FROM {CANDIDATE}.pseudonym p WHERE NOT EXISTS "
+                 "(SELECT 1 FROM pseudonym_wanted w WHERE w.kind = p.kind AND w.raw = p.raw)")
+        new = f"SELECT kind, raw FROM pseudonym_wanted w ANTI JOIN {CANDIDATE}.pseudonym p USING (kind, raw)"
+    else:
+        run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.pseudonym "
+                 "(kind VARCHAR, raw VARCHAR, masked VARCHAR, pseudonym VARCHAR)")
+        new = "SELECT kind, raw FROM pseudonym_wanted"
+    rows = con.execute(new).fetchall()
     alias = Pseudonyms(key)
     table = pa.table({
         "kind": pa.array([k for k, _ in rows], pa.string()),
@@ -156,9 +173,19 @@ def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
         "pseudonym": pa.array([alias(k, r) for k, r in rows], pa.string())})
     con.register("onetable_pseudonyms", table)
     try:
-        run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.pseudonym AS SELECT * FROM onetable_pseudonyms")
+        run(con, f"INSERT INTO {CANDIDATE}.pseudonym SELECT * FROM onetable_pseudonyms")
     finally:
         con.unregister("onetable_pseudonyms")
+    run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.pseudonym_made_by AS SELECT {lit(made_by)} AS made_by")
+    run(con, "DROP TABLE pseudonym_wanted")
+
+
+def _made_by(key: bytes) -> str:
+    """What pseudonyms and masks depend on: the key, and the code that makes them."""
+    digest = hashlib.sha256(b"onetable pseudonyms\0" + key)
+    for module in (Path(__file__), Path(__file__).with_name("idnumbers.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
 
 
 def check_sql(rule: str) -> str:
