@@ -39,7 +39,7 @@ _SHARED: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
     engine = ws.settings().warehouse
-    return connect_working(ws.working_db, engine.memory_limit, engine.threads)
+    return connect_working(ws.working_db, engine.memory_limit, engine.threads, engine.checkpoint_threshold)
 
 
 @contextmanager

@@ -30,14 +30,14 @@ def schema_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def connect_working(path: Path, memory_limit: str | None = None, threads: int | None = None
-                    ) -> duckdb.DuckDBPyConnection:
+def connect_working(path: Path, memory_limit: str | None = None, threads: int | None = None,
+                    checkpoint_threshold: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the working database; create its tables the first time (DDL with comments is slow).
-    `memory_limit` and `threads` are DuckDB's (onetable.yaml `warehouse:`); None keeps DuckDB's default."""
+    `memory_limit`, `threads` and `checkpoint_threshold` are DuckDB's (onetable.yaml `warehouse:`);
+    None keeps DuckDB's default."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
-    if threads:
-        config["threads"] = threads
+    settings = {"memory_limit": memory_limit, "threads": threads, "checkpoint_threshold": checkpoint_threshold}
+    config: dict[str, str | bool | int | float | list[str]] = {k: v for k, v in settings.items() if v}
     con = duckdb.connect(str(path), config=config)
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (fingerprint VARCHAR)")
     if con.execute("SELECT fingerprint FROM schema_version").fetchall() != [(schema_fingerprint(),)]:

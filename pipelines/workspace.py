@@ -41,6 +41,7 @@ class Schedules(BaseModel):
 
 
 MEMORY = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$")]
+SIZE = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")]
 
 
 class Warehouse(BaseModel):
@@ -50,11 +51,15 @@ class Warehouse(BaseModel):
     (8.7 M rows: building the candidate tables runs out of memory), hence `memory_limit` 3 GB.
     `validate_memory_limit` holds while the validate stage runs: its SQL needs less, and GX's
     frames then live in the same process (a province's validate stage peaked at 5.6 GB with
-    3 GB, of which DuckDB 2.8 GB, mostly cached pages of tables already read; 4.4 GB with 2 GB)."""
+    3 GB, of which DuckDB 2.8 GB, mostly cached pages of tables already read; 4.4 GB with 2 GB).
+    `checkpoint_threshold`: the write-ahead log's size at which DuckDB checkpoints (its default,
+    16 MB, checkpointed dozens of times while a city's files were landed and normalized: with 1 GB
+    a city run took XXX). A killed run's log is replayed when the database opens."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     memory_limit: MEMORY = "3GB"
     validate_memory_limit: MEMORY = "2GB"
+    checkpoint_threshold: SIZE = "1GB"
     threads: Annotated[int, Field(ge=1)] | None = None   # default: one per core
 
 

@@ -12,22 +12,24 @@ from pipelines.errors import ConfigError
 from pipelines.store import memory_limit
 from pipelines.workspace import Workspace
 
-CASES = [   # onetable.yaml, DuckDB's memory_limit and threads as it reports them (None: the machine's)
-    ("", "2.7 GiB", None),                                       # 3GB
-    ("warehouse:\n  memory_limit: 512MB\n  threads: 1\n", "488.2 MiB", "1"),
-    ("warehouse:\n  memory_limit: 1.5GiB\n", "1.5 GiB", None),
+CASES = [   # onetable.yaml; DuckDB's memory_limit, threads and checkpoint_threshold as it reports them
+    ("", "2.7 GiB", None, "953.6 MiB"),                                  # 3GB, the machine's cores, 1GB
+    ("warehouse:\n  memory_limit: 512MB\n  threads: 1\n", "488.2 MiB", "1", "953.6 MiB"),
+    ("warehouse:\n  memory_limit: 1.5GiB\n  checkpoint_threshold: 16MB\n", "1.5 GiB", None, "15.2 MiB"),
 ]
 
 
-@pytest.mark.parametrize(("yaml_text", "memory", "threads"), CASES)
+@pytest.mark.parametrize(("yaml_text", "memory", "threads", "checkpoint"), CASES)
 def test_working_connection_takes_the_warehouse_settings(tmp_path: Path, yaml_text: str, memory: str,
-                                                         threads: str | None) -> None:
+                                                         threads: str | None, checkpoint: str) -> None:
     (tmp_path / "onetable.yaml").write_text(yaml_text, encoding="utf-8")
     with steps.working(Workspace(tmp_path)) as con:
-        got = con.sql("SELECT current_setting('memory_limit'), current_setting('threads')::VARCHAR").fetchall()[0]
+        got = con.sql("SELECT current_setting('memory_limit'), current_setting('threads')::VARCHAR, "
+                      "current_setting('checkpoint_threshold')").fetchall()[0]
         spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
     assert got[0] == memory
     assert threads is None or got[1] == threads
+    assert got[2] == checkpoint
     assert Path(spill).parent == tmp_path / "warehouse"     # spills stay in the workspace
 
 
@@ -36,6 +38,7 @@ BAD = [   # onetable.yaml, what the message must say
     ("warehouse:\n  memory_limt: 1GB\n", "`warehouse.memory_limt`: Extra inputs are not permitted; did you mean `memory_limit`?"),
     ("warehouse:\n  threads: 0\n", "`warehouse.threads`: Input should be greater than or equal to 1"),
     ("warehouse:\n  validate_memory_limit: 2 GB of RAM\n", "`warehouse.validate_memory_limit`: String should match"),
+    ("warehouse:\n  checkpoint_threshold: 10%\n", "`warehouse.checkpoint_threshold`: String should match"),
 ]
 
 
