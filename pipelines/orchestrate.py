@@ -52,6 +52,7 @@ def seed_prefect_database(prefect_home: Path) -> bool:
         return False
     prefect_home.mkdir(parents=True, exist_ok=True)
     tmp = database.with_name(f"prefect.db.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)   # left by a killed seeding of a process with this pid
     with sqlite3.connect(tmp) as con:
         con.executescript(text)
     con.close()
