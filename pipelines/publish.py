@@ -146,8 +146,8 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
 def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """pub.pseudonym: the masked form and pseudonym of every ID and phone number in force. The
     previous build's values are kept when it was made with the same key and code (`_made_by`), so
-    a run that takes one corrected file computes only the values new to it (city: 700,000 values
-    in 3.1 s, every one of them, before)."""
+    a run that takes one corrected file computes only the values new to it (city: 3.1 s for every
+    value; 0.5 s when one file changed)."""
     run(con, """CREATE OR REPLACE TEMP TABLE pseudonym_wanted AS
         SELECT 'id' AS kind, id_number AS raw FROM cur_registry_person WHERE id_number IS NOT NULL
         UNION SELECT 'id', head_id_number FROM cur_registry_household WHERE head_id_number IS NOT NULL

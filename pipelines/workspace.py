@@ -50,12 +50,12 @@ class Warehouse(BaseModel):
     into `<warehouse>/onetable.duckdb.tmp/`. 2 GB is too little for a province's publication
     (8.7 M rows: building the candidate tables runs out of memory), hence `memory_limit` 3 GB.
     `validate_memory_limit` holds while the validate stage runs: its SQL needs less, and GX's
-    frames then live in the same process (a province's validate stage peaked at 5.6 GB with
-    3 GB, of which DuckDB 2.8 GB, mostly cached pages of tables already read; 4.4 GB with 2 GB).
+    frames then live in the same process (a province's validate stage alone peaked at 5,589 MiB
+    with 3 GB, DuckDB holding 2.8 GB, mostly cached pages of tables already read; 4,444 MiB with 2 GB).
     `checkpoint_threshold`: the write-ahead log's size at which DuckDB checkpoints. Its default,
     16 MB, checkpointed dozens of times while a city's files were landed and normalized (a city
     run in one process: 165 s, 147 s with 4 GB); but the log's rows stay in memory until the
-    checkpoint (a province run peaked at 5.3 GiB with 256 MB, 5.6 GiB with 1 GB). A killed run's
+    checkpoint (a province run peaked at 5.2 GiB with 256 MB, 5.6 GiB with 1 GB). A killed run's
     log is replayed when the database opens."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
