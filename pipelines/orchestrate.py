@@ -47,8 +47,10 @@ def seed_prefect_database(prefect_home: Path) -> bool:
     database = prefect_home / "prefect.db"
     own_server = not any(os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_API_DATABASE_CONNECTION_URL",
                                                        "PREFECT_SERVER_DATABASE_CONNECTION_URL"))
+    if database.exists() or not own_server:   # every later run: no need to read the seed
+        return False
     text = PREFECT_SCHEMA.read_text(encoding="utf-8")
-    if database.exists() or not own_server or not text.startswith(_HEADER.format(version=version("prefect"))):
+    if not text.startswith(_HEADER.format(version=version("prefect"))):
         return False
     prefect_home.mkdir(parents=True, exist_ok=True)
     tmp = database.with_name(f"prefect.db.{os.getpid()}.tmp")

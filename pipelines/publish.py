@@ -153,10 +153,8 @@ def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
         UNION SELECT 'id', head_id_number FROM cur_registry_household WHERE head_id_number IS NOT NULL
         UNION SELECT 'phone', phone FROM cur_registry_household WHERE phone IS NOT NULL""")
     made_by = _made_by(key)
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name IN "
-                   "('pseudonym', 'pseudonym_made_by') AND database_name = current_database()",
-                   [CANDIDATE]).fetchall() == [(2,)] and con.execute(
-            f"SELECT made_by FROM {CANDIDATE}.pseudonym_made_by").fetchall() == [(made_by,)]:
+    kept = all(table_exists(con, t, schema=CANDIDATE) for t in ("pseudonym", "pseudonym_made_by"))
+    if kept and con.execute(f"SELECT made_by FROM {CANDIDATE}.pseudonym_made_by").fetchall() == [(made_by,)]:
         run(con, f"DELETE FROM {CANDIDATE}.pseudonym p WHERE NOT EXISTS "
                  "(SELECT 1 FROM pseudonym_wanted w WHERE w.kind = p.kind AND w.raw = p.raw)")
         new = f"SELECT kind, raw FROM pseudonym_wanted w ANTI JOIN {CANDIDATE}.pseudonym p USING (kind, raw)"

@@ -145,9 +145,11 @@ def attached(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> Iterator
             run(con, f"DETACH {alias}")
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ? "
-                       "AND database_name = coalesce(?, current_database())", [table, database]).fetchall() != [(0,)]
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None,
+                 schema: str = "main") -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
+                       "AND database_name = coalesce(?, current_database())",
+                       [schema, table, database]).fetchall() != [(0,)]
 
 
 def column_names(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:

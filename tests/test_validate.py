@@ -698,7 +698,6 @@ def test_sql_datasource_fails_on_duckdb_engine_but_pandas_path_works(tmp_path: P
     assert not ok and [(config["rule"], ids) for config, ids in found] == [("X1", {"b"})]
 
 
-
 def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
     """GX 1.24.1's PandasExecutionEngine (one per datasource: one per process here) caches every metric
     it resolves and never evicts. Each layer's condition Series, and with it the frame's index of
@@ -725,6 +724,7 @@ def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
         meta = json.loads((tmp_path / f"{layer}.json").read_text(encoding="utf-8"))["meta"]
         assert "pandas_data_fingerprint" not in meta["batch_markers"]   # no hash of every row (gx_context)
         assert meta["batch_markers"]["ge_load_time"]
+
 
 # --------------------------------------------------------------------------- the catalogue
 
