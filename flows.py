@@ -137,11 +137,11 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             published = publish(ws, run_id, version)
             report("publishing", 1, 1)
     with timings("feedback"):
-        write_feedback(ws, run_id)
+        feedback_files = write_feedback(ws, run_id)
     with timings("gx_docs"):
         docs = write_docs(ws, run_id)
     if published["status"] != "blocked":
         steps.mark_complete(ws, version)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
             "version": version, "published": published, "blocked": published["status"] == "blocked",
-            "data_docs": docs, "timings": timings.seconds, "timer": timings}
+            "feedback": feedback_files, "data_docs": docs, "timings": timings.seconds, "timer": timings}

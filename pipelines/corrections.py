@@ -19,6 +19,7 @@ deterministic and the workbook carries a fixed creation time: a rerun rewrites t
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -122,18 +123,23 @@ def _table(sheet: Any, bold: Any, columns: list[tuple[str, str]], rows: list[dic
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
 
-def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection) -> list[Path]:
-    """One list per sender with a file in the ledger or a problem in the history, for the reporting month."""
+def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection) -> dict[Path, bool]:
+    """One list per sender with a file in the ledger or a problem in the history, for the reporting
+    month: path -> whether it was written (False: it already says this; feedback.write_if_changed)."""
+    from pipelines.feedback import shown_values, write_if_changed
+
     ensure_table(con)
     context = con.execute("SELECT reporting_month FROM run_context").fetchall()
     if not context:
-        return []
+        return {}
     month = str(context[0][0])
     offices = [o for (o,) in con.execute("""SELECT office FROM ledger UNION SELECT office FROM issue_history
                                             ORDER BY 1""").fetchall() if o and o != "data_office"]
-    written = []
+    written = {}
     for office in offices:
         still, fixed = problems(con, office, month)
-        write_correction_list(path := list_path(ws, office, month), office, month, still, fixed)
-        written.append(path)
+        path = list_path(ws, office, month)
+        shown = ([shown_values(r, COLUMNS) for r in still], [shown_values(r, COLUMNS + RESOLVED_EXTRA) for r in fixed])
+        written[path] = write_if_changed(con, ws, path, (office, month, shown),
+                                         partial(write_correction_list, path, office, month, still, fixed))
     return written

@@ -15,7 +15,7 @@ SECTOR_TABLES = ["industry", "employment", "relocation", "ecology", "education",
                  "social_security", "housing", "infra_village", "infra_household", "screening"]
 REGISTRY_TABLES = ["registry_household", "registry_person"]
 PIPELINE_TABLES = ["ledger", "ledger_event", "intake_observation", "intake_run", "landed_sheet", "landed_row", "link",
-                   "finding", "run_context", "issue_history", "pseudonym_key"]
+                   "finding", "run_context", "issue_history", "pseudonym_key", "feedback_file"]
 
 
 def norm_table(table: str) -> str:

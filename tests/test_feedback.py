@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import openpyxl
 import pandas as pd
+import pytest
 
 from pipelines.corrections import SHEETS, list_path, problems, write_correction_list
 from pipelines.expect import flag_suite, validate_frame
+from pipelines.feedback import write_if_changed
 from pipelines.gxdocs import build_data_docs
 from pipelines.history import ensure_table
+from pipelines.store import create_working_tables
 from pipelines.workspace import Workspace
 
 # any URL naming a host: scheme-relative or http(s), except localhost
@@ -57,6 +62,45 @@ def test_a_rerun_rewrites_the_same_bytes(tmp_path: Path) -> None:
     first = path.read_bytes()
     write_correction_list(path, "health", "2018-08", [problem("B2")], [])
     assert path.read_bytes() == first
+
+
+def _edit(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + b" ")
+
+
+def _later_mtime(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+# (what happens after the first write, the content of the second call, whether it writes again)
+SECOND_WRITE = [
+    ("nothing", ["B2"], False),
+    ("nothing", ["B2", "C6"], True),            # the content changed
+    ("deleted", ["B2"], True),                  # someone removed it from the outbox
+    ("edited", ["B2"], True),                   # someone changed its bytes
+    ("touched", ["B2"], True),                  # same size, another mtime: it may have been changed
+]
+
+
+@pytest.mark.parametrize(("after", "rules", "again"), SECOND_WRITE)
+def test_a_workbook_is_written_again_only_when_it_would_say_something_else(
+        tmp_path: Path, after: str, rules: list[str], again: bool) -> None:
+    ws, con = Workspace(tmp_path), duckdb.connect()
+    create_working_tables(con)
+    path = list_path(ws, "health", "2018-08")
+
+    def write(listed: list[str]) -> bool:
+        still = [problem(r) for r in listed]
+        return write_if_changed(con, ws, path, still, partial(write_correction_list, path, "health", "2018-08", still, []))
+
+    assert write(["B2"]) is True and path.exists()
+    {"nothing": lambda p: None, "deleted": Path.unlink, "edited": _edit, "touched": _later_mtime}[after](path)
+    before = path.stat().st_mtime_ns if path.exists() else None
+    assert write(rules) is again
+    assert path.exists() and (path.stat().st_mtime_ns != before) == again
+    assert con.execute("SELECT outbox_path, size FROM feedback_file").fetchall() == \
+        [("health/纠错清单_health_2018-08.xlsx", path.stat().st_size)]
 
 
 def test_lists_take_open_and_fixed_problems_from_the_history() -> None:

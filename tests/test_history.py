@@ -54,11 +54,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, run_flow_here: Any) -> Any:
     assert b2["file_name"] == RELOCATION
     first = run_flow_here(home)
     before = list_rows(home, "relocation")
+    written = {p: p.stat().st_mtime_ns for p in (home / "outbox").rglob("*.xlsx")}
     corrected = correct(home, b2)
     second = run_flow_here(home)
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
     yield {"home": home, "first": first, "second": second, "b2": b2, "corrected": corrected, "con": con,
-           "before": before}
+           "before": before, "written": written}
     con.close()
 
 
@@ -70,6 +71,19 @@ def list_rows(home: Path, office: str) -> dict[str, list[tuple[Any, ...]]]:
 def test_both_runs_published(world: Any) -> None:
     assert world["first"]["published"]["status"] == "published"
     assert world["second"]["published"]["status"] == "published"
+
+
+def test_the_second_run_rewrites_only_the_feedback_that_changed(world: Any) -> None:
+    home, first = world["home"], world["written"]
+    now = {p: p.stat().st_mtime_ns for p in (home / "outbox").rglob("*.xlsx")}
+    rewritten = {p.relative_to(home / "outbox").as_posix() for p in first if now[p] != first[p]}
+    new = {p.relative_to(home / "outbox").as_posix() for p in set(now) - set(first)}
+    old_receipt = next(p for p in map(str, first) if "回执_易地扶贫搬迁安置台账2018.8_" in p)
+    assert {"relocation/纠错清单_relocation_2018-08.xlsx", old_receipt.split("/outbox/")[1]} <= rewritten  # fixed, superseded
+    assert [n.split("_")[1] for n in new] == [Path(world["corrected"]).stem]   # the corrected file's receipt
+    assert not any(n.startswith(("registry/", "health/")) for n in rewritten)
+    assert world["second"]["feedback"] == {"written": len(rewritten) + 1, "unchanged": len(now) - len(rewritten) - 1}
+    assert world["first"]["feedback"] == {"written": len(first), "unchanged": 0}
 
 
 def test_a_fixed_problem_is_resolved_not_deleted(world: Any) -> None:
