@@ -69,6 +69,7 @@ class PublishResult:
     path: Path | None = None
     size_bytes: int = 0
     seconds: float = 0.0
+    carried_forward: bool = False   # the file started as a copy of the previous one (pipelines.snapshot)
 
 
 def load_pseudonym_key(con: duckdb.DuckDBPyConnection) -> bytes:
@@ -219,12 +220,12 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
             return PublishResult("blocked", version_id, blocking)
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
-        write_database(con, tmp, version_id)
+        forward = write_database(con, tmp, version_id)
         write_snapshots(con, tmp, home / "warehouse" / "versions" / version_id)
     os.replace(tmp, target)
     fsync(target.parent)
     return PublishResult("published", version_id, (), warnings, target, target.stat().st_size,
-                         round(time.perf_counter() - started, 3))
+                         round(time.perf_counter() - started, 3), forward)
 
 
 def _load_previous_metrics(con: duckdb.DuckDBPyConnection) -> None:

@@ -576,6 +576,38 @@ def test_reader_keeps_old_version_during_publish(home: Path) -> None:
     assert list((home / "warehouse").glob("*.tmp")) == []
 
 
+def _history(path: Path) -> list[tuple[Any, ...]]:
+    db = duckdb.connect(str(path), read_only=True)
+    try:
+        return db.execute("SELECT version, count(*), count(phone_masked), (SELECT count(*) FROM versions v "
+                          "WHERE v.version = h.version) FROM household_history h GROUP BY ALL ORDER BY 1").fetchall()
+    finally:
+        db.close()
+
+
+def test_earlier_versions_are_carried_forward_and_an_older_layout_is_rebuilt(home: Path) -> None:
+    con = new_working(home)
+    phones = con.execute("SELECT count(phone_masked) FROM pub.household").fetchone()[0]
+    results = [publish.publish_version(con, home, "v1", publish.sql_gate)]
+    next_version(con, home, "v2")
+    results.append(publish.publish_version(con, home, "v2", publish.sql_gate))
+    path = results[-1].path
+    assert path is not None and phones > 0
+    db = duckdb.connect(str(path))    # as if an earlier release had published it without the column
+    db.execute("ALTER TABLE household_history DROP COLUMN phone_masked")
+    db.close()
+    for version in ("v3", "v4", "v1"):   # v1 again (its inputs came back): its rows replace the old ones
+        next_version(con, home, version)
+        results.append(publish.publish_version(con, home, version, publish.sql_gate))
+    assert [(r.status, r.carried_forward) for r in results] == \
+        [("published", False), ("published", True), ("published", False), ("published", True), ("published", True)]
+    assert _history(path) == [("v1", 25, phones, 1), ("v2", 25, 0, 1), ("v3", 25, phones, 1), ("v4", 25, phones, 1)]
+    db = duckdb.connect(str(path), read_only=True)
+    assert db.execute("SELECT count(*) FROM changes WHERE from_version = 'v3' AND to_version = 'v4'").fetchone() == (0,)
+    assert db.execute("SELECT count(DISTINCT version) FROM metrics_history").fetchone() == (4,)
+    db.close()
+
+
 def test_unchanged_version_publishes_nothing(home: Path) -> None:
     con = new_working(home)
     path = publish.publish_version(con, home, "v1", publish.sql_gate).path
