@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -698,6 +699,27 @@ def test_sql_datasource_fails_on_duckdb_engine_but_pandas_path_works(tmp_path: P
     assert not ok and [(config["rule"], ids) for config, ids in found] == [("X1", {"b"})]
 
 
+@pytest.mark.parametrize("start", [True, False])
+def test_the_gx_context_is_built_once_in_the_background_when_warmed_up(monkeypatch: pytest.MonkeyPatch,
+                                                                         start: bool) -> None:
+    from pipelines import expect
+
+    built: list[str] = []
+    real = expect._build_context
+
+    def build() -> Any:
+        built.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(expect, "_CONTEXT", [])
+    monkeypatch.setattr(expect, "_build_context", build)
+    with expect.gx_warming_up(start):
+        pass
+    assert built == (["gx-warm-up"] if start else [])     # built by the thread, which the block waited for
+    first = expect.gx_context()
+    assert expect.gx_context() is first and built == ["gx-warm-up" if start else "MainThread"]
+
+
 def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
     """GX 1.24.1's PandasExecutionEngine (one per datasource: one per process here) caches every metric
     it resolves and never evicts. Each layer's condition Series, and with it the frame's index of
@@ -807,7 +829,9 @@ def test_contract_check_records_pipeline_bugs(tmp_path: Path) -> None:
     rows = con.execute("SELECT rule, office, row, column_name, value FROM finding ORDER BY rule").fetchall()
     assert rows == [("P1.id_format", "data_office", 5, "id_number", "6110251970"),
                     ("P1.in_set", "data_office", 5, "basic_medical_insurance", "参保了")]
-    assert (tmp_path / "norm_health.json").exists()
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["norm_health.json"]   # no row of L1 elsewhere
+    run_contract_checks(con, "c-all", tmp_path / "all")           # every row: every suite, empty or not
+    assert len(list((tmp_path / "all").glob("*.json"))) == 13
 
 
 def test_checks_dir_is_the_warehouse_folder() -> None:
