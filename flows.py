@@ -23,7 +23,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
-from pipelines.expect import gx_warming_up
 from pipelines.orchestrate import dask_runner, share_api_with_workers
 from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
@@ -106,12 +105,6 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     timings = steps.Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
-    with gx_warming_up(bool(received)):   # GX's import overlaps reading the files
-        return _after_intake(ws, run_id, started, month, received, timings)
-
-
-def _after_intake(ws: Workspace, run_id: str, started: datetime, month: str | None, received: list[steps.FileRef],
-                  timings: steps.Timings) -> dict[str, Any]:
     with timings("land"):
         shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)))
         for i, (ref, result) in enumerate(zip(received, shaped, strict=True)):

@@ -15,13 +15,11 @@ pipeline bug, not a sender's problem: `run_contract_checks` records it as rule `
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,36 +46,9 @@ class _Gx:
     suites: dict[str, Any]
 
 
-_CONTEXT: list[_Gx] = []
-_CONTEXT_LOCK = threading.Lock()
-
-
+@cache
 def gx_context() -> _Gx:
-    """One ephemeral context with one pandas datasource for the process (built once; a caller
-    waits while another thread, e.g. `warm_up_gx`, builds it)."""
-    with _CONTEXT_LOCK:
-        if not _CONTEXT:
-            _CONTEXT.append(_build_context())
-        return _CONTEXT[0]
-
-
-@contextlib.contextmanager
-def gx_warming_up(start: bool) -> Iterator[None]:
-    """When `start`: the GX context is built in a background thread while the block runs, and
-    the block waits for it at its end. Importing GX takes about 4 s; a run that has files to take
-    in spends them while it reads and stores the files (much of it in DuckDB, outside the GIL)
-    instead of at its first check."""
-    thread = threading.Thread(target=gx_context, name="gx-warm-up", daemon=True) if start else None
-    if thread is not None:
-        thread.start()
-    try:
-        yield
-    finally:
-        if thread is not None:
-            thread.join()
-
-
-def _build_context() -> _Gx:
+    """One ephemeral context with one pandas datasource for the process."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig

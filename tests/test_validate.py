@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import json
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -697,27 +696,6 @@ def test_sql_datasource_fails_on_duckdb_engine_but_pandas_path_works(tmp_path: P
     frame = pd.DataFrame({"row_uid": ["a", "b"], "X1": [False, True]})
     ok, found = validate_frame(flag_suite("probe", ("X1",)), frame, "row_uid", tmp_path / "probe.json")
     assert not ok and [(config["rule"], ids) for config, ids in found] == [("X1", {"b"})]
-
-
-@pytest.mark.parametrize("start", [True, False])
-def test_the_gx_context_is_built_once_in_the_background_when_warmed_up(monkeypatch: pytest.MonkeyPatch,
-                                                                         start: bool) -> None:
-    from pipelines import expect
-
-    built: list[str] = []
-    real = expect._build_context
-
-    def build() -> Any:
-        built.append(threading.current_thread().name)
-        return real()
-
-    monkeypatch.setattr(expect, "_CONTEXT", [])
-    monkeypatch.setattr(expect, "_build_context", build)
-    with expect.gx_warming_up(start):
-        pass
-    assert built == (["gx-warm-up"] if start else [])     # built by the thread, which the block waited for
-    first = expect.gx_context()
-    assert expect.gx_context() is first and built == ["gx-warm-up" if start else "MainThread"]
 
 
 def test_gx_keeps_no_frame_once_validated(tmp_path: Path) -> None:
