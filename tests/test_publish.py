@@ -481,8 +481,9 @@ def test_duckdb_14_cli_reads_every_table_and_view(home: Path, duckdb_14: Path) -
     con.execute("UPDATE norm_infra_household SET drinking_water_safety = '不达标' "
                 "WHERE row_uid IN (SELECT row_uid FROM link WHERE household_id = 'H01')")
     next_version(con, home, "v2")
-    path = publish.publish_version(con, home, "v2", publish.sql_gate).path
-    assert path is not None
+    second = publish.publish_version(con, home, "v2", publish.sql_gate)
+    path = second.path
+    assert path is not None and second.carried_forward     # a copy of v1's file, changed by DuckDB 2
     db = duckdb.connect(str(path), read_only=True)
     relations = dict(db.execute("SELECT table_name, estimated_size FROM duckdb_tables() UNION ALL "
                                 "SELECT view_name, NULL FROM duckdb_views() WHERE NOT internal").fetchall())
