@@ -207,7 +207,8 @@ def run_contract_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Pat
     """Validate the normalized rows (of `load_ids`, default all) against the committed suites;
     record failures as `P1.<check>` findings. Returns table -> failing cells. A table with no row
     of `load_ids` is not validated (no result file): a run that takes one corrected file validates
-    one table, not thirteen empty frames at 15 ms per expectation (2.8 s)."""
+    one table, not thirteen empty frames at GX's cost per expectation (city, one relocation
+    file: 2.6 -> 0.7 s)."""
     from pipelines.validate import load_rules, store_findings
 
     rule, records, counts = load_rules()["P1"], [], {}

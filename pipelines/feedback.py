@@ -9,8 +9,8 @@ value is written as a string: a cell starting with = + - @ can never run as a fo
 A workbook is written only when what it says changed (`write_if_changed`): the working table
 `feedback_file` keeps each workbook's content digest and the size and mtime it was left with, so
 a run that takes one corrected file rewrites that sender's receipt and the lists whose problems
-moved, not all of them (city: 93 receipts and 11 lists, 7 s). A workbook deleted or edited in the
-outbox is written again.
+moved, not all of them (city: 106 workbooks take 8.2 s to write, 1.6 s when none changed). A
+workbook deleted or edited in the outbox is written again.
 """
 
 from __future__ import annotations
