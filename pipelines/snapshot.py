@@ -83,10 +83,14 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, schema: Schema) -> Path | None:
-    """The previous file (attached as PREV) when its tables of earlier versions have exactly the
-    columns (names, types, order) this code writes; None otherwise (no file, or a changed layout)."""
+    """The previous file (attached as PREV) when it holds exactly the tables and views this code
+    writes and its tables of earlier versions have exactly this code's columns (names, types,
+    order); None otherwise (no file, or a changed layout: nothing stale is carried)."""
     found = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = ?", [PREV]).fetchall()
-    if not found:
+    relations = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = $1 UNION ALL "
+                            "SELECT view_name FROM duckdb_views() WHERE database_name = $1 AND NOT internal",
+                            [PREV]).fetchall()
+    if not found or sorted(r for (r,) in relations) != sorted([*TABLES, "versions", *HISTORY, *VIEWS]):
         return None
     expected = {"versions": [(n, sql_type(c)) for n, c in published_columns(schema, "versions")],
                 "household_history": [("version", "VARCHAR"), *column_types(con, None, "household", CANDIDATE)],
