@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import duckdb
@@ -82,6 +82,7 @@ def shown_values(row: dict[str, object], columns: list[tuple[str, str]]) -> list
     return [row.get(key) for _, key in columns]
 
 
+@cache
 def _layout_code() -> bytes:
     """The code that lays a workbook out: a change to it rewrites every workbook."""
     here = Path(__file__)

@@ -6,9 +6,10 @@ before (attached as `prev`), adds the `changes` view (warehouse/published/change
 comparisons generated from schemas/published.yaml) and COMMENT ON every table, view and column.
 `write_snapshots` writes the version's Parquet files. pipelines.publish swaps the file in.
 
-Earlier versions are carried forward, not rewritten: when the previous file's history tables have
-this code's columns, the new file starts as a byte copy of it, its current tables are replaced and
-the version's rows appended to the history. Re-inserting every earlier version's rows (the other
+Earlier versions are carried forward, not rewritten: when the previous file holds exactly this
+code's tables and views and its history tables have this code's columns (`carried_forward`), the
+new file starts as a byte copy of it, its current tables are replaced and the version's rows
+appended to the history. Re-inserting every earlier version's rows (the other
 way, kept for a first file or a changed layout) made each publication slower than the last: at city
 scale `write_database` took 15-21 s with a dozen earlier versions, against 6-8 s carried forward.
 """
@@ -128,7 +129,7 @@ def _write_versions(con: duckdb.DuckDBPyConnection, schema: Schema, version_id: 
 def _write_history(con: duckdb.DuckDBPyConnection, history: str, base: str, version_id: str, append: bool) -> None:
     select = f"SELECT * FROM {NEW}.main.{base}" if base == "metrics" else \
         f"SELECT {lit(version_id)} AS version, * FROM {NEW}.main.{base}"
-    if append:   # a version published again (e.g. after a blocked run) replaces its rows
+    if append:   # a version published again (its inputs came back) replaces its earlier rows
         run(con, f"DELETE FROM {NEW}.main.{history} WHERE version = {lit(version_id)}")
         run(con, f"INSERT INTO {NEW}.main.{history} {select}")
         return
