@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
-from pipelines.feedback import FIXED_TIME
+from pipelines.feedback import FIXED_TIME, Outbox, shown_values
 from pipelines.findings import base_rule
 from pipelines.history import ensure_table
 from pipelines.validate import Rule, load_rules
@@ -123,11 +123,9 @@ def _table(sheet: Any, bold: Any, columns: list[tuple[str, str]], rows: list[dic
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
 
-def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection) -> dict[Path, bool]:
+def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection, outbox: Outbox) -> dict[Path, bool]:
     """One list per sender with a file in the ledger or a problem in the history, for the reporting
-    month: path -> whether it was written (False: it already says this; feedback.write_if_changed)."""
-    from pipelines.feedback import shown_values, write_if_changed
-
+    month: path -> whether it was written (False: it already says this; feedback.Outbox)."""
     ensure_table(con)
     context = con.execute("SELECT reporting_month FROM run_context").fetchall()
     if not context:
@@ -140,6 +138,6 @@ def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection) -> dic
         still, fixed = problems(con, office, month)
         path = list_path(ws, office, month)
         shown = ([shown_values(r, COLUMNS) for r in still], [shown_values(r, COLUMNS + RESOLVED_EXTRA) for r in fixed])
-        written[path] = write_if_changed(con, ws, path, (office, month, shown),
-                                         partial(write_correction_list, path, office, month, still, fixed))
+        written[path] = outbox.write_if_changed(path, (office, month, shown),
+                                                partial(write_correction_list, path, office, month, still, fixed))
     return written

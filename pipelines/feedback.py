@@ -6,7 +6,7 @@ terms: sheet, row as Excel shows it, column letter and header, the value, the ru
 Chinese and what to do. Names are deterministic, so a rerun rewrites the same files. Every
 value is written as a string: a cell starting with = + - @ can never run as a formula.
 
-A workbook is written only when what it says changed (`write_if_changed`): the working table
+A workbook is written only when what it says changed (`Outbox.write_if_changed`): the working table
 `feedback_file` keeps each workbook's content digest and the size and mtime it was left with, so
 a run that takes one corrected file rewrites that sender's receipt and the lists whose problems
 moved, not all of them (city: 106 workbooks take 8.2 s to write, 1.6 s when none changed). A
@@ -89,23 +89,40 @@ def _layout_code() -> bytes:
     return here.read_bytes() + here.with_name("corrections.py").read_bytes()
 
 
-def write_if_changed(con: duckdb.DuckDBPyConnection, ws: Workspace, path: Path, content: object,
-                     write: Callable[[], None]) -> bool:
-    """Call `write` (which writes `path` from `content`) unless the workbook there was written from the
-    same content and layout code and is still as it was left (size, mtime). Returns True if written."""
-    key = path.relative_to(ws.outbox).as_posix()
-    digest = hashlib.sha256(_layout_code() + repr(content).encode()).hexdigest()
-    known = con.execute("SELECT content_digest, size, mtime_ns FROM feedback_file WHERE outbox_path = ?",
-                        [key]).fetchall()
-    if known and path.exists():
+class Outbox:
+    """The outbox's workbooks and what each was written from (working table `feedback_file`): read
+    once per run, and the workbooks written recorded in one transaction by `save` (a commit per
+    workbook cost more than the digests). A run killed before `save` rewrites its workbooks next time."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
+        self.con, self.ws = con, ws
+        self.known = {path: (digest, size, mtime) for path, digest, size, mtime in con.execute(
+            "SELECT outbox_path, content_digest, size, mtime_ns FROM feedback_file").fetchall()}
+        self.written: dict[str, tuple[str, int, int]] = {}
+
+    def write_if_changed(self, path: Path, content: object, write: Callable[[], None]) -> bool:
+        """Call `write` (which writes `path` from `content`) unless the workbook there was written from
+        the same content and layout code and is still as it was left (size, mtime). True if written."""
+        key = path.relative_to(self.ws.outbox).as_posix()
+        digest = hashlib.sha256(_layout_code() + repr(content).encode()).hexdigest()
+        if key in self.known and path.exists():
+            stat = path.stat()
+            if self.known[key] == (digest, stat.st_size, stat.st_mtime_ns):
+                return False
+        write()
         stat = path.stat()
-        if known[0] == (digest, stat.st_size, stat.st_mtime_ns):
-            return False
-    write()
-    stat = path.stat()
-    con.execute("DELETE FROM feedback_file WHERE outbox_path = ?", [key])
-    con.execute("INSERT INTO feedback_file VALUES (?, ?, ?, ?)", [key, digest, stat.st_size, stat.st_mtime_ns])
-    return True
+        self.written[key] = self.known[key] = (digest, stat.st_size, stat.st_mtime_ns)
+        return True
+
+    def save(self) -> None:
+        if not self.written:
+            return
+        rows = [(key, *fields) for key, fields in self.written.items()]
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM feedback_file WHERE list_contains(?, outbox_path)", [list(self.written)])
+        self.con.executemany("INSERT INTO feedback_file VALUES (?, ?, ?, ?)", rows)
+        self.con.execute("COMMIT")
+        self.written.clear()
 
 
 def write_feedback(ws: Workspace, run_id: str) -> dict[str, int]:
@@ -115,7 +132,8 @@ def write_feedback(ws: Workspace, run_id: str) -> dict[str, int]:
     from pipelines.steps import working
 
     with working(ws) as con:
-        lists = write_correction_lists(ws, con)
+        outbox = Outbox(con, ws)
+        lists = write_correction_lists(ws, con, outbox)
         files = _dicts(con, "SELECT * FROM ledger ORDER BY first_seen, path")
         written = sum(lists.values())
         for f in files:
@@ -125,7 +143,8 @@ def write_feedback(ws: Workspace, run_id: str) -> dict[str, int]:
                               [f["file_hash"], f["file_name"]])
             path = receipt_path(ws, str(f["office"]), str(f["file_name"]), str(f["file_hash"]))
             shown = (shown_values(f, SUMMARY), [shown_values(x, DETAIL) for x in problems])
-            written += write_if_changed(con, ws, path, shown, partial(write_receipt, path, f, problems))
+            written += outbox.write_if_changed(path, shown, partial(write_receipt, path, f, problems))
+        outbox.save()
     total = len(files) + len(lists)
     return {"written": written, "unchanged": total - written}
 
