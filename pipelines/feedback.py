@@ -6,11 +6,11 @@ terms: sheet, row as Excel shows it, column letter and header, the value, the ru
 Chinese and what to do. Names are deterministic, so a rerun rewrites the same files. Every
 value is written as a string: a cell starting with = + - @ can never run as a formula.
 
-A workbook is written only when what it says changed (`Outbox.write_if_changed`): the working table
-`feedback_file` keeps each workbook's content digest and the size and mtime it was left with, so
-a run that takes one corrected file rewrites that sender's receipt and the lists whose problems
-moved, not all of them (city: 106 workbooks take 8.2 s to write, 1.6 s when none changed). A
-workbook deleted or edited in the outbox is written again.
+A workbook is written only when what it says changed (`Outbox.write_if_changed`): the working
+table `feedback_file` keeps each workbook's content digest and the size and mtime it was left
+with, so a run that takes one corrected file rewrites that sender's receipt and the lists whose
+problems moved, not all of them (city: 106 workbooks take 8.2 s to write, 1.6 s when none
+changed). A workbook deleted or edited in the outbox is written again.
 """
 
 from __future__ import annotations
