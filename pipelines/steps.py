@@ -263,6 +263,15 @@ class Timings:
 
 
 @contextmanager
+def ingest_memory(ws: Workspace) -> Iterator[None]:
+    """DuckDB within `warehouse.ingest_memory_limit` while files are landed or normalized: the files
+    read ahead live in this process beside it."""
+    engine = ws.settings().warehouse
+    with working(ws) as con, memory_limit(con, engine.ingest_memory_limit, engine.memory_limit):
+        yield
+
+
+@contextmanager
 def rows_in_force(ws: Workspace) -> Iterator[None]:
     """The rows in force frozen once on the run's shared connection, for validate and publish: the
     ledger and run_context, which decide them, do not change between the two."""
