@@ -91,8 +91,8 @@ def _layout_code() -> bytes:
 
 class Outbox:
     """The outbox's workbooks and what each was written from (working table `feedback_file`): read
-    once per run, and the workbooks written recorded in one transaction by `save` (a commit per
-    workbook cost more than the digests). A run killed before `save` rewrites its workbooks next time."""
+    once per run, and the workbooks written recorded in one transaction by `save`, not a query and
+    a commit per workbook. A run killed before `save` rewrites its workbooks next time."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
         self.con, self.ws = con, ws
