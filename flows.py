@@ -105,7 +105,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     timings = steps.Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
-    with timings("land"), steps.ingest_memory(ws):
+    with timings("land"):
         shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)))
         for i, (ref, result) in enumerate(zip(received, shaped, strict=True)):
             land_shaped(ws, run_id, ref, result)
@@ -114,7 +114,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     if settled is None:
         return {"run_id": run_id, "published": None, "reason": "no data", "timings": timings.seconds, "timer": timings}
     reporting_month, as_of = settled
-    with timings("normalize"), steps.ingest_memory(ws):
+    with timings("normalize"), steps.normalize_memory(ws):
         landed = steps.landed_files(ws)
         fetched = (steps.fetch_one(ws, ref) + (as_of,) for ref, _load in landed)
         for i, ((ref, _load), done) in enumerate(zip(landed, each(normalize_rows, fetched), strict=True)):

@@ -263,11 +263,11 @@ class Timings:
 
 
 @contextmanager
-def ingest_memory(ws: Workspace) -> Iterator[None]:
-    """DuckDB within `warehouse.ingest_memory_limit` while files are landed or normalized: the files
-    read ahead live in this process beside it."""
+def normalize_memory(ws: Workspace) -> Iterator[None]:
+    """DuckDB within `warehouse.normalize_memory_limit` while files are normalized: the files
+    normalized ahead live in this process beside it."""
     engine = ws.settings().warehouse
-    with working(ws) as con, memory_limit(con, engine.ingest_memory_limit, engine.memory_limit):
+    with working(ws) as con, memory_limit(con, engine.normalize_memory_limit, engine.memory_limit):
         yield
 
 

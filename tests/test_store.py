@@ -39,7 +39,7 @@ BAD = [   # onetable.yaml, what the message must say
     ("warehouse:\n  threads: 0\n", "`warehouse.threads`: Input should be greater than or equal to 1"),
     ("warehouse:\n  validate_memory_limit: 2 GB of RAM\n", "`warehouse.validate_memory_limit`: String should match"),
     ("warehouse:\n  checkpoint_threshold: 10%\n", "`warehouse.checkpoint_threshold`: String should match"),
-    ("warehouse:\n  ingest_memory_limit: half\n", "`warehouse.ingest_memory_limit`: String should match"),
+    ("warehouse:\n  normalize_memory_limit: half\n", "`warehouse.normalize_memory_limit`: String should match"),
 ]
 
 
@@ -72,13 +72,13 @@ def test_a_lower_memory_limit_for_a_block_evicts_and_is_restored(tmp_path: Path)
 
 @pytest.mark.parametrize(("yaml_text", "during", "after"), [
     ("", "1.8 GiB", "2.7 GiB"),                                                       # 2GB, then 3GB
-    ("warehouse:\n  memory_limit: 1GB\n  ingest_memory_limit: 512MB\n", "488.2 MiB", "953.6 MiB"),
+    ("warehouse:\n  memory_limit: 1GB\n  normalize_memory_limit: 512MB\n", "488.2 MiB", "953.6 MiB"),
 ])
-def test_landing_and_normalizing_run_duckdb_within_the_ingest_limit(tmp_path: Path, yaml_text: str, during: str,
+def test_normalizing_runs_duckdb_within_its_limit(tmp_path: Path, yaml_text: str, during: str,
                                                                      after: str) -> None:
     (tmp_path / "onetable.yaml").write_text(yaml_text, encoding="utf-8")
     ws = Workspace(tmp_path)
     with steps.shared_connection(ws), steps.working(ws) as con:
-        with steps.ingest_memory(ws):
+        with steps.normalize_memory(ws):
             assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == during
         assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == after
