@@ -59,11 +59,12 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -
         stale.unlink()
     schema = load_schema()
     previous = carried_forward(con, schema)
+    forward = previous is not None
     if previous is not None:
         shutil.copyfile(previous, tmp)
     run(con, f"ATTACH {lit(tmp)} AS {NEW} (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
-        if previous is not None:
+        if forward:
             run(con, f"DROP VIEW {NEW}.main.changes")
             for table in TABLES:
                 run(con, f"DROP TABLE {NEW}.main.{table}")
@@ -71,16 +72,16 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -
         for table in TABLES:
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table == "metrics" else ""
             run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
-        _write_versions(con, schema, version_id, append=previous is not None)
+        _write_versions(con, schema, version_id, append=forward)
         for history, base in HISTORY.items():
-            _write_history(con, history, base, version_id, append=previous is not None)
+            _write_history(con, history, base, version_id, append=forward)
         run(con, f"CREATE VIEW {NEW}.main.changes AS {changes_sql(schema)}")
         _write_comments(con, schema)
         run(con, f"CHECKPOINT {NEW}")
     finally:
         run(con, f"DETACH {NEW}")
     fsync(tmp)
-    return previous is not None
+    return forward
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, schema: Schema) -> Path | None:
