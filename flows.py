@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
-from pipelines.orchestrate import dask_runner, share_api_with_workers
+from pipelines.orchestrate import dask_runner, describe_process, share_api_with_workers
 from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
@@ -83,6 +83,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     only once its size and mtime are unchanged since the previous poll; a one-off run takes every
     file. `month="previous"` (the monthly-publication deployment): the latest month before this one.
     `parallel`: the task runner is a Dask cluster, whose workers must reach this run's Prefect API."""
+    process = describe_process()
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
@@ -92,6 +93,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
         with steps.shared_connection(ws):
             result = _stages(ws, run_id, started, month, stable_only)
         timer = result.pop("timer")
+        result["process"] = process
         with timer("report"):   # the run report and Prefect artifacts
             result["run_report"] = str(write_report(ws, run_id))
             attach_artifacts(ws, result)

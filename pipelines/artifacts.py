@@ -58,7 +58,7 @@ def summary_markdown(ws: Workspace, result: dict[str, Any], senders: dict[str, d
               for _m, label, value, unit in city_headline(ws.published_db, HEADLINE)]
     seconds = result.get("timings") or {}
     lines += ["", "stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
-              f"stages total: {sum(seconds.values()):.1f} s"]
+              f"stages total: {sum(seconds.values()):.1f} s", "", f"process: {result.get('process')}"]
     total = {k: sum(int(s[k]) for s in senders.values()) for k in ("rows_read", "rows_rejected", "open_problems")}
     lines += ["", f"{len(senders)} senders, {total['rows_read']:,} rows read, {total['rows_rejected']:,} rejected, "
               f"{total['open_problems']:,} open problems.", "", "## Files"]

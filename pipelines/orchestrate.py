@@ -10,6 +10,7 @@ set before prefect is imported.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sqlite3
 import subprocess
@@ -130,3 +131,12 @@ def share_api_with_workers() -> None:
     server = SubprocessASGIServer()
     if server.server_process is not None:
         os.environ["PREFECT_API_URL"] = server.api_url
+
+
+def describe_process() -> str:
+    """How this run's process began, for the run summary (call it before the run imports GX)."""
+    kind = type(multiprocessing.current_process()).__name__
+    began = {"ForkServerProcess": "forked from the warm forkserver of `onetable serve`",
+             "SpawnProcess": "a new interpreter"}.get(kind, "the caller's process")
+    loaded = "great_expectations" in sys.modules
+    return f"{began}; Great Expectations {'already' if loaded else 'not yet'} imported"
