@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from pipelines.errors import OnetableError, UsageError
+from pipelines.fingerprints import Fingerprints
 from pipelines.idnumbers import mask_id, mask_phone
 from pipelines.schema import load_schema, sql_type
 from pipelines.snapshot import (
@@ -121,27 +122,41 @@ def ensure_place_table(con: duckdb.DuckDBPyConnection, home: Path) -> None:
                 f"village_code, village_name FROM read_csv({lit(csv)}, header = true, all_varchar = true)")
 
 
-def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Create the candidate tables `pub.*` in the working database (needs run_context and place)."""
+def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> list[str]:
+    """Create the candidate tables `pub.*` in the working database (needs run_context and place).
+    A candidate whose fingerprint (pipelines.fingerprints: its SQL and what it reads) is the one it
+    was last built with is kept as it is (a corrected relocation file leaves `pub.person` alone).
+    Returns the candidates kept."""
     if con.execute("SELECT count(*) FROM run_context").fetchall() != [(1,)]:
         raise UsageError("run_context must hold exactly one row (this run) before publishing")
     if not table_exists(con, "place"):
         raise UsageError("table `place` is missing: call pipelines.publish.ensure_place_table first")
     run(con, f"CREATE SCHEMA IF NOT EXISTS {CANDIDATE}")
-    for name in MACROS:
-        run(con, read_sql(SQL_DIR / f"{name}.sql"))
-    schema = load_schema()
+    macros = [read_sql(SQL_DIR / f"{name}.sql") for name in MACROS]
+    for sql in macros:
+        run(con, sql)
+    run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.built (object VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    schema, kept = load_schema(), []
     register_calendar(con, due_days())
     with frozen_in_force(con):
         _build_pseudonyms(con, key)
+        prints, before = Fingerprints(con, "\0".join(macros)), dict(con.execute(f"FROM {CANDIDATE}.built").fetchall())
         for name in OBJECTS:
             body = read_sql(SQL_DIR / f"{name}.sql")
             if name in schema.tables:
                 cols = ", ".join(f'CAST("{n}" AS {sql_type(c)}) AS "{n}"' for n, c in published_columns(schema, name))
                 body = f"SELECT {cols} FROM (\n{body}\n) AS src"
+            fingerprint = prints.of(f"{CANDIDATE}.{name}", body)
+            if fingerprint is not None and before.get(name) == fingerprint and table_exists(con, name, schema=CANDIDATE):
+                kept.append(name)
+                continue
+            run(con, f"DELETE FROM {CANDIDATE}.built WHERE object = {lit(name)}")   # a crash here: built again
             run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.{name} AS {body}")
+            if fingerprint is not None:
+                run(con, f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})")
     run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.metrics_previous "
                 "(version VARCHAR, level VARCHAR, code VARCHAR, metric VARCHAR, value DOUBLE)")
+    return kept
 
 
 def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:

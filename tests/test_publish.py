@@ -737,3 +737,37 @@ def test_a_rebuild_keeps_known_pseudonyms_computes_new_ones_and_drops_gone_ones(
 ])
 def test_mask_text(built: duckdb.DuckDBPyConnection, text: str | None, masked: str | None) -> None:
     assert built.execute("SELECT pub.mask_text(?)", [text]).fetchone() == (masked,)
+
+
+def _candidates(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    return {name: con.execute(f"SELECT * FROM pub.{name} ORDER BY ALL").fetchall() for name in publish.OBJECTS}
+
+
+@pytest.mark.parametrize(("change", "rebuilt"), [
+    ("", set()),                                                            # a poll with nothing new
+    ("UPDATE norm_relocation SET site_name = '新安置点'",                   # no person sender: person kept
+     {"files_in_force", "household", "village", "metrics", "issues"}),
+    ("UPDATE link SET household_id = 'H01' WHERE tbl = 'relocation'",        # another sender's link rows
+     {"household", "village", "metrics"}),
+    ("UPDATE norm_health SET basic_medical_insurance = '未参保'",
+     {"files_in_force", "person", "household", "village", "metrics", "issues"}),
+    ("UPDATE run_context SET as_of = DATE '2019-08-31'", {"person", "household", "village", "metrics"}),
+    ("UPDATE run_context SET run_id = 'run9', version_id = 'v9'", {"metrics", "issues"}),   # every run
+    ("UPDATE place SET village_name = '西华' WHERE village_code = '611025100201'",
+     {"place_match", "person", "household", "village", "metrics"}),
+    ("UPDATE ledger SET file_name = 'x.xlsx' WHERE office = 'relocation'", {"issues", "submissions"}),
+    ("UPDATE finding SET message = 'm2' WHERE rule = 'C8'", {"issues", "submissions"}),
+])
+def test_a_candidate_is_built_again_only_when_what_it_reads_changed(home: Path, change: str, rebuilt: set[str]) -> None:
+    """The candidates kept (their fingerprints unchanged) hold exactly what a full build makes."""
+    con = new_working(home)
+    before = _candidates(con)
+    if change:
+        con.execute(change)
+    kept = publish.build_candidate(con, publish.load_pseudonym_key(con))
+    assert set(publish.OBJECTS) - set(kept) == rebuilt
+    assert all(_candidates(con)[name] == before[name] for name in kept)
+    incremental = _candidates(con)
+    con.execute("DELETE FROM pub.built")   # forget every fingerprint: a full build
+    assert publish.build_candidate(con, publish.load_pseudonym_key(con)) == []
+    assert _candidates(con) == incremental
