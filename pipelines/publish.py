@@ -71,6 +71,7 @@ class PublishResult:
     size_bytes: int = 0
     seconds: float = 0.0
     carried_forward: bool = False   # the file started as a copy of the previous one (pipelines.snapshot)
+    kept: tuple[str, ...] = ()      # tables of that copy kept as they were (their candidates did not change)
 
 
 def load_pseudonym_key(con: duckdb.DuckDBPyConnection) -> bytes:
@@ -235,12 +236,35 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
             return PublishResult("blocked", version_id, blocking)
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
-        forward = write_database(con, tmp, version_id)
-        write_snapshots(con, tmp, home / "warehouse" / "versions" / version_id)
+        previous = _current_version(con)
+        same = _same_as_written(con, previous)
+        forward = write_database(con, tmp, version_id, same)
+        versions = home / "warehouse" / "versions"
+        write_snapshots(con, tmp, versions / version_id, versions / previous if previous else None, same)
     os.replace(tmp, target)
     fsync(target.parent)
+    _record_written(con, version_id)
     return PublishResult("published", version_id, (), warnings, target, target.stat().st_size,
-                         round(time.perf_counter() - started, 3), forward)
+                         round(time.perf_counter() - started, 3), forward, tuple(same) if forward else ())
+
+
+def _same_as_written(con: duckdb.DuckDBPyConnection, previous: str | None) -> list[str]:
+    """The published tables whose candidates hold what the previous file (version `previous`) holds:
+    built with the fingerprints they had when that file was written (`pub.written`). Not `metrics`,
+    whose rows carry the version."""
+    if previous is None or not table_exists(con, "written", schema=CANDIDATE):
+        return []
+    rows = con.execute(f"SELECT object FROM {CANDIDATE}.written JOIN {CANDIDATE}.built USING (object, fingerprint) "
+                       "WHERE version = ? ORDER BY object", [previous]).fetchall()
+    return [t for (t,) in rows if t in TABLES and t != "metrics"]
+
+
+def _record_written(con: duckdb.DuckDBPyConnection, version_id: str) -> None:
+    """After the swap: the fingerprints of the candidates the file of `version_id` was written from
+    (a crash before this only costs the next publication a full write)."""
+    run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.written (object VARCHAR, fingerprint VARCHAR, version VARCHAR)")
+    run(con, f"DELETE FROM {CANDIDATE}.written")
+    run(con, f"INSERT INTO {CANDIDATE}.written SELECT object, fingerprint, {lit(version_id)} FROM {CANDIDATE}.built")
 
 
 def _load_previous_metrics(con: duckdb.DuckDBPyConnection) -> None:

@@ -20,7 +20,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,9 +51,10 @@ def published_columns(schema: Schema, table: str) -> list[tuple[str, Column]]:
     return [(renames.get(c, c), schema.columns[c]) for c in schema.table_columns(table)]
 
 
-def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -> bool:
+def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str, same: Collection[str] = ()) -> bool:
     """The analysts' file of `version_id` at `tmp` (the previous file, if any, attached as PREV).
-    Returns True when it was carried forward from the previous file (module doc)."""
+    Returns True when it was carried forward from the previous file (module doc); then the tables
+    of `same` (the previous file holds what their candidates hold now) are kept as they are."""
     tmp.parent.mkdir(parents=True, exist_ok=True)
     for stale in tmp.parent.glob("published.duckdb.*.tmp*"):  # left by a crashed run
         stale.unlink()
@@ -67,9 +68,12 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str) -
         if forward:
             run(con, f"DROP VIEW {NEW}.main.changes")
             for table in TABLES:
-                run(con, f"DROP TABLE {NEW}.main.{table}")
+                if table not in same:
+                    run(con, f"DROP TABLE {NEW}.main.{table}")
             run(con, f"CHECKPOINT {NEW}")   # their blocks become free, and the new tables reuse them
         for table in TABLES:
+            if forward and table in same:
+                continue
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table == "metrics" else ""
             run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
         _write_versions(con, schema, version_id, append=forward)
@@ -162,13 +166,19 @@ def _write_comments(con: duckdb.DuckDBPyConnection, schema: Schema) -> None:
             run(con, f'COMMENT ON COLUMN {NEW}.main.{table}."{name}" IS {lit(comment)}')
 
 
-def write_snapshots(con: duckdb.DuckDBPyConnection, database: Path, folder: Path) -> None:
-    """Parquet per published table of the version, written aside then renamed into place."""
+def write_snapshots(con: duckdb.DuckDBPyConnection, database: Path, folder: Path,
+                    earlier: Path | None = None, same: Collection[str] = ()) -> None:
+    """Parquet per published table of the version, written aside then renamed into place. A table
+    of `same` is copied from the `earlier` version's folder, whose file it is equal to."""
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     with attached(con, database, NEW):
         for table in [*TABLES, "versions"]:
+            kept = earlier / f"{table}.parquet" if earlier is not None and table in same else None
+            if kept is not None and kept.exists():
+                shutil.copyfile(kept, tmp / kept.name)
+                continue
             run(con, f"COPY (SELECT * FROM {NEW}.main.{table}) TO {lit(tmp / f'{table}.parquet')} (FORMAT parquet)")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)

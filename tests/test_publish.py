@@ -771,3 +771,28 @@ def test_a_candidate_is_built_again_only_when_what_it_reads_changed(home: Path, 
     con.execute("DELETE FROM pub.built")   # forget every fingerprint: a full build
     assert publish.build_candidate(con, publish.load_pseudonym_key(con)) == []
     assert _candidates(con) == incremental
+
+
+def _differ(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
+    return con.execute(f"SELECT (SELECT count(*) FROM ({left} EXCEPT ALL {right})) + "
+                       f"(SELECT count(*) FROM ({right} EXCEPT ALL {left}))").fetchone()[0]
+
+
+def test_a_table_whose_candidate_did_not_change_is_kept_from_the_previous_file(home: Path) -> None:
+    con = new_working(home)
+    results = [publish.publish_version(con, home, "v1", publish.sql_gate)]
+    con.execute("UPDATE norm_relocation SET site_name = '新安置点'")   # a corrected relocation file
+    next_version(con, home, "v2")
+    results.append(publish.publish_version(con, home, "v2", publish.sql_gate))
+    next_version(con, home, "v3")                                      # nothing changed but the run
+    results.append(publish.publish_version(con, home, "v3", publish.sql_gate))
+    assert [(r.carried_forward, r.kept) for r in results] == [
+        (False, ()), (True, ("person", "submissions")), (True, ("household", "person", "submissions", "village"))]
+    versions = home / "warehouse" / "versions"
+    assert (versions / "v3" / "person.parquet").read_bytes() == (versions / "v1" / "person.parquet").read_bytes()
+    con.execute(f"ATTACH '{results[-1].path}' AS p (READ_ONLY)")
+    for table in publish.TABLES:
+        stamp = " REPLACE ('v3' AS version)" if table == "metrics" else ""
+        assert _differ(con, f"SELECT *{stamp} FROM pub.{table}", f"FROM p.main.{table}") == 0, table
+        assert _differ(con, f"FROM p.main.{table}", f"FROM '{versions / 'v3' / table}.parquet'") == 0, table
+    assert con.execute("SELECT count(*) FROM p.main.household WHERE site_name = '新安置点'").fetchone()[0] > 0
