@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 import subprocess
@@ -75,12 +74,16 @@ def run_flow_forked(*args: Any, **kwargs: Any) -> Any:
 
 
 def start_warm_runs() -> None:
-    """Start the forkserver (it imports PRELOAD now, not at the first run) and make the runner's
-    direct starter, which Prefect documents as the place to patch, fork runs from it."""
+    """Start the forkserver and wait until it has imported PRELOAD (it forks a first, empty process
+    only then), so that even the first run starts warm; then make the runner's direct starter,
+    which Prefect documents as the place to patch, fork runs from it."""
     from prefect.runner import _starter_direct
 
-    multiprocessing.set_forkserver_preload(list(PRELOAD))
-    multiprocessing.forkserver.ensure_running()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    probe = context.Process(target=os.getpid, name="onetable-warm-up")
+    probe.start()
+    probe.join()
     _starter_direct.run_flow_in_subprocess = run_flow_forked
 
 
