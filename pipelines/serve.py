@@ -163,10 +163,10 @@ def serve_deployments(ws: Workspace) -> None:
 
     from flows import run_flow
 
+    start_warm_runs()   # first: a deployment is triggered as soon as it appears
     runner = Runner(name="onetable", pause_on_shutdown=True, limit=1)
     for name, options in deployment_options(ws).items():
         runner.add_flow(run_flow, name=name, **options)
-    start_warm_runs()
     print(f"serving {', '.join(DEPLOYMENTS)} of `{FLOW_NAME}` (Ctrl-C stops)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):   # as prefect.serve: Ctrl-C ends serving
         asyncio.run(runner.start())
