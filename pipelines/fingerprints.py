@@ -17,7 +17,7 @@ SQL that calls a function whose value is not a function of its inputs (`now()`, 
 
 Hashes are DuckDB's 64-bit `hash` of each whole row, summed as HUGEINT (order does not matter,
 equal rows do not cancel). A content hash is taken once per relation per build (the inputs do not
-change while the candidates are built).
+change while the candidates are built; the frozen rows in force not while a run checks and publishes).
 """
 
 from __future__ import annotations
@@ -79,10 +79,13 @@ def relations_read(con: duckdb.DuckDBPyConnection, sql: str) -> Reads:
 class Fingerprints:
     """One build's fingerprints: `of(name, sql)` for each candidate, in build order."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, code: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, code: str, frozen: dict[str, str] | None = None) -> None:
+        """`frozen`: the content hashes of the rows in force (`cur_<table>`) for as long as they are
+        frozen (pipelines.validate.frozen_content), shared by the checks and the candidates."""
         self._con = con
         self._code = code           # what every object depends on: the macros' SQL, the schema's types
         self._content: dict[str, str] = {}
+        self._frozen = {} if frozen is None else frozen
         self.built: dict[str, str] = {}   # candidate ("pub.person") -> its fingerprint this build
 
     def of(self, name: str, sql: str) -> str | None:
@@ -107,9 +110,10 @@ class Fingerprints:
         if table == CONTEXT:
             named = sorted(c for c in self._columns(CONTEXT) if c in columns)
             return self._hash(f"SELECT {', '.join(named) or 'NULL'} FROM {CONTEXT}")
-        if table not in self._content:
-            self._content[table] = self._hash(f"SELECT * FROM {table}")
-        return self._content[table]
+        content = self._frozen if table.startswith("cur_") else self._content
+        if table not in content:
+            content[table] = self._hash(f"SELECT * FROM {table}")
+        return content[table]
 
     def _columns(self, table: str) -> list[str]:
         return [row[0] for row in self._con.execute(f"DESCRIBE {table}").fetchall()]

@@ -40,6 +40,7 @@ from pipelines.snapshot import (
     attached,
     fsync,
     lit,
+    macro_sql,
     published_columns,
     read_sql,
     run,
@@ -49,11 +50,10 @@ from pipelines.snapshot import (
 )
 from pipelines.snapshot import PREV as _PREV
 from pipelines.status import due_days, register_calendar
-from pipelines.validate import frozen_in_force
+from pipelines.validate import frozen_content, frozen_in_force
 
 __all__ = ["CANDIDATE", "HISTORY", "PUBLISHED_AS", "STORAGE_VERSION", "TABLES", "VIEWS", "published_columns"]
 CHECKS_DIR = SQL_DIR.parent / "checks"
-MACROS = ["place_key", "mask_text", "sources"]
 OBJECTS = ["place_match", "files_in_force", "person", "household", "village", "metrics", "issues", "submissions"]
 BLOCKING = ["e1", "e2", "e3", "e4", "e5"]
 WARNING = ["e6"]
@@ -133,7 +133,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> list[str]:
     if not table_exists(con, "place"):
         raise UsageError("table `place` is missing: call pipelines.publish.ensure_place_table first")
     run(con, f"CREATE SCHEMA IF NOT EXISTS {CANDIDATE}")
-    macros = [read_sql(SQL_DIR / f"{name}.sql") for name in MACROS]
+    macros = macro_sql()
     for sql in macros:
         run(con, sql)
     run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.built (object VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
@@ -141,7 +141,8 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> list[str]:
     register_calendar(con, due_days())
     with frozen_in_force(con):
         _build_pseudonyms(con, key)
-        prints, before = Fingerprints(con, "\0".join(macros)), dict(con.execute(f"FROM {CANDIDATE}.built").fetchall())
+        prints = Fingerprints(con, "\0".join(macros), frozen_content(con))
+        before = dict(con.execute(f"FROM {CANDIDATE}.built").fetchall())
         for name in OBJECTS:
             body = read_sql(SQL_DIR / f"{name}.sql")
             if name in schema.tables:

@@ -32,6 +32,7 @@ SQL_DIR = ROOT / "warehouse" / "published"
 CANDIDATE = "pub"
 STORAGE_VERSION = "v1.4.0"
 TABLES = ["household", "person", "village", "metrics", "issues", "submissions"]
+MACROS = ["place_key", "mask_text", "sources"]
 HISTORY = {"household_history": "household", "metrics_history": "metrics"}
 VIEWS = ["changes"]
 # schema column -> published name, where the name is taken with another meaning in schemas/
@@ -224,6 +225,11 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None
 
 def read_sql(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def macro_sql() -> list[str]:
+    """The CREATE MACRO statements of the published SQL (pub.place_key, mask_text, sources)."""
+    return [read_sql(SQL_DIR / f"{name}.sql") for name in MACROS]
 
 
 def lit(value: object) -> str:

@@ -48,9 +48,11 @@ from pipelines.cells import normalize_header, split_header_unit
 from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import flag_suite, render_expectations, validate_frame, write_expectations
 from pipelines.findings import insert_findings
+from pipelines.fingerprints import Fingerprints
+from pipelines.kept import KeptChecks
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
-from pipelines.snapshot import lit
+from pipelines.snapshot import lit, macro_sql
 from pipelines.specs import load_specs
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
@@ -74,6 +76,7 @@ class CheckSummary:
     sql_seconds: float
     gx_seconds: float
     layer_seconds: dict[str, float] | None = None   # layer (suite) -> seconds in GX
+    reused: tuple[str, ...] = ()   # rules whose check rows were kept from an earlier run (pipelines.kept)
 
     @property
     def failed(self) -> list[str]:
@@ -86,7 +89,9 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     _require_inputs(con)
     rules = [r for r in load_rules(rules_path).values() if r.section in ("B", "C", "D") and r.layer]
     with frozen_in_force(con):
-        return _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
+        code = "\0".join([_check_code(), *macro_sql()])
+        kept = KeptChecks(con, Fingerprints(con, code, frozen_content(con)), _kept_columns())
+        return _run(con, run_id, gx_dir, rules, checks_dir, rules_path, kept)
 
 
 def run_reader_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, load_ids: list[str], *,
@@ -107,7 +112,7 @@ def run_gate(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     return [r.id for r in rules if r.severity == "blocking" and summary.findings[r.id]]
 
 
-_FROZEN: set[int] = set()   # the connections (ids) whose rows in force are frozen now
+_FROZEN: dict[int, dict[str, str]] = {}   # connection (id) whose rows in force are frozen -> their content hashes
 
 
 @contextlib.contextmanager
@@ -122,13 +127,18 @@ def frozen_in_force(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         return
     for table in REGISTRY_TABLES + SECTOR_TABLES:
         con.execute(f"CREATE OR REPLACE TEMP TABLE cur_{table} AS SELECT * FROM main.cur_{table}").fetchall()
-    _FROZEN.add(id(con))
+    _FROZEN[id(con)] = {}
     try:
         yield
     finally:
-        _FROZEN.discard(id(con))
+        del _FROZEN[id(con)]
         for table in REGISTRY_TABLES + SECTOR_TABLES:
             con.execute(f"DROP TABLE IF EXISTS temp.main.cur_{table}").fetchall()
+
+
+def frozen_content(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
+    """The content hashes of the frozen rows in force (pipelines.fingerprints), while frozen."""
+    return _FROZEN.get(id(con))
 
 
 def _require_inputs(con: duckdb.DuckDBPyConnection) -> None:
@@ -144,12 +154,23 @@ def _sql(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip().rstrip(";")
 
 
-def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path) -> None:
+def _kept_columns() -> list[tuple[str, str]]:
+    return [("rule", "VARCHAR"), *((c, "BIGINT" if c == "row" else "VARCHAR") for c in CHECK_COLUMNS),
+            ("subject", "VARCHAR")]
+
+
+def _check_code() -> str:
+    """What every check row depends on besides its SQL: how it is cast and keyed."""
+    return f"{_kept_columns()}\0{SUBJECT_SQL}"
+
+
+def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path, kept: KeptChecks | None) -> None:
     """Every rule's bad rows, with CHECK_COLUMNS (cast) and their GX subject key, into the TEMP table
     `check_row`: they stay in DuckDB (only the rows GX fails become Python objects). reader.sql is
-    shared by every `check: reader` rule: it runs once, its `rule` column kept."""
-    typed = ", ".join(f'"{c}" {"BIGINT" if c == "row" else "VARCHAR"}' for c in CHECK_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE check_row (rule VARCHAR, {typed}, subject VARCHAR, known BOOLEAN)")
+    shared by every `check: reader` rule: it runs once, its `rule` column kept. With `kept`, a
+    rule's rows are kept from an earlier run while its fingerprint stands (pipelines.kept)."""
+    typed = ", ".join(f'"{c}" {t}' for c, t in _kept_columns())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE check_row ({typed}, known BOOLEAN)")
     casts = ", ".join(f'CAST("{c}" AS {"BIGINT" if c == "row" else "VARCHAR"})' for c in CHECK_COLUMNS)
     reader = [r.id for r in rules if r.check == "reader"]
     if reader:
@@ -159,7 +180,11 @@ def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path
     for r in rules:
         if r.check != "reader":
             sql = _checked(con, checks_dir / r.check)
-            con.execute(f"INSERT INTO check_row SELECT {lit(r.id)}, {casts}, {SUBJECT_SQL}, false FROM (\n{sql}\n) AS q")
+            insert = f"INSERT INTO check_row SELECT {lit(r.id)}, {casts}, {SUBJECT_SQL}, false FROM (\n{sql}\n) AS q"
+            if kept is None:
+                con.execute(insert)
+            else:
+                kept.collect(r.id, sql, insert)
 
 
 def _checked(con: duckdb.DuckDBPyConnection, path: Path, shared: bool = False) -> str:
@@ -204,9 +229,9 @@ def _flag_frame(con: duckdb.DuckDBPyConnection, members: list[str]) -> pd.DataFr
 
 
 def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[Rule],
-         checks_dir: Path, rules_path: Path) -> CheckSummary:
+         checks_dir: Path, rules_path: Path, kept: KeptChecks | None = None) -> CheckSummary:
     start = time.perf_counter()
-    _collect(con, rules, checks_dir)
+    _collect(con, rules, checks_dir, kept)
     sql_seconds = time.perf_counter() - start
     declared = load_catalogue(rules_path).layers
     failing: dict[str, set[str]] = {r.id: set() for r in rules}
@@ -235,7 +260,8 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
             counts[r.id] = _keep_decided(con, run_id, r.id)
     con.execute("DROP TABLE IF EXISTS temp.main.check_row; DROP TABLE IF EXISTS temp.main.check_failed")
     gx_seconds = time.perf_counter() - start - sql_seconds
-    return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing)
+    return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing,
+                        tuple(kept.reused) if kept else ())
 
 
 def _failed(con: duckdb.DuckDBPyConnection, failing: dict[str, set[str]]) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from pipelines.errors import ConfigError
 from pipelines.expect import GENERATED_DIR, render_expectations, run_contract_checks
+from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
 from pipelines.schema import ROOT, load_schema
 from pipelines.specs import load_specs
@@ -574,6 +575,34 @@ def test_case(checked: Any, name: str) -> None:
     wanted = {(r, label) for r, label in EXPECTED[name] if r == rule}
     assert found == wanted
     assert bool(found) == name.endswith("T")
+
+
+def _findings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[Any, ...]]:
+    return con.execute("SELECT rule, file_hash, sheet, row, column_name, value, household_id, person_id, message "
+                       "FROM finding WHERE run_id = ? ORDER BY ALL", [run_id]).fetchall()
+
+
+def test_check_rows_are_kept_while_what_their_sql_reads_is_unchanged(tmp_path: Path) -> None:
+    """pipelines.kept: a rule's SQL runs again only when its fingerprint changed; the findings are
+    those of running every SQL."""
+    world = World()
+    for fn in CASES.values():
+        fn(world)
+    con = duckdb.connect()
+    build(con, world)
+    checked = {r.id: relations_read(con, (CHECKS_DIR / r.check).read_text(encoding="utf-8")).tables
+               for r in load_rules().values() if r.section in "BCD"}
+    reads_relocation = {rule for rule, tables in checked.items() if "cur_relocation" in tables}
+    assert reads_relocation == {"B1", "B2", "B3", "B4", "D3", "D5", "D11"}
+    summaries = [run_checks(con, "run-1", tmp_path / "1"), run_checks(con, "run-2", tmp_path / "2")]
+    con.execute("UPDATE norm_relocation SET site_name = coalesce(site_name, '') || '（更正）'")
+    summaries.append(run_checks(con, "run-3", tmp_path / "3"))
+    con.execute("DELETE FROM kept.check_fingerprint")     # forget: every SQL runs
+    summaries.append(run_checks(con, "run-4", tmp_path / "4"))
+    assert [set(checked) - set(s.reused) for s in summaries] == [set(checked), set(), reads_relocation, set(checked)]
+    found = [_findings(con, f"run-{i}") for i in range(1, 5)]
+    assert found[0] == found[1] and found[2] == found[3] and len(found[0]) > 30
+    assert [s.findings for s in summaries[1:]] == [summaries[0].findings] * 3
 
 
 def test_every_checked_rule_has_both_cases() -> None:
