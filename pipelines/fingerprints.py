@@ -30,8 +30,6 @@ from typing import Any
 
 import duckdb
 
-from pipelines.snapshot import lit
-
 LINK = "link"
 CONTEXT = "run_context"
 VOLATILE = {"now", "today", "current_date", "current_time", "current_timestamp", "get_current_time",
@@ -86,6 +84,7 @@ class Fingerprints:
         self._code = code           # what every object depends on: the macros' SQL, the schema's types
         self._content: dict[str, str] = {}
         self._frozen = {} if frozen is None else frozen
+        self._link: dict[str, str] | None = None
         self.built: dict[str, str] = {}   # candidate ("pub.person") -> its fingerprint this build
 
     def of(self, name: str, sql: str) -> str | None:
@@ -105,8 +104,11 @@ class Fingerprints:
         if table in self.built:
             return self.built[table]
         if table == LINK:
-            tables = ", ".join(map(lit, sorted(read)))
-            return self._hash(f"SELECT * FROM {LINK} WHERE list_contains([{tables}]::VARCHAR[], tbl)")
+            if self._link is None:   # per table of link, once: each check reads another set of tables
+                shape = self._con.execute(f"DESCRIBE {LINK}").fetchall()
+                self._link = {t: repr((shape, n, total)) for t, n, total in self._con.execute(
+                    f"SELECT tbl, count(*), sum(hash(l)::HUGEINT) FROM {LINK} l GROUP BY tbl").fetchall()}
+            return hashlib.sha256(repr([(t, self._link.get(t)) for t in sorted(read)]).encode()).hexdigest()
         if table == CONTEXT:
             named = sorted(c for c in self._columns(CONTEXT) if c in columns)
             return self._hash(f"SELECT {', '.join(named) or 'NULL'} FROM {CONTEXT}")
