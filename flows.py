@@ -76,13 +76,15 @@ def flow_for(workers: int = 0, address: str | None = None) -> Any:
 
 @flow(name="onetable-run", log_prints=False)
 def run_flow(home: str, month: str | None = None, now: datetime | None = None,
-             stable_only: bool = False, parallel: bool = False) -> dict[str, Any]:
+             stable_only: bool = False, parallel: bool = False, recompute: bool = False) -> dict[str, Any]:
     """intake -> land -> normalize -> link -> validate -> publish -> feedback, over one workspace.
 
     `stable_only` is poll mode (`onetable run --poll`, the inbox-poll deployment): a file is taken
     only once its size and mtime are unchanged since the previous poll; a one-off run takes every
     file. `month="previous"` (the monthly-publication deployment): the latest month before this one.
-    `parallel`: the task runner is a Dask cluster, whose workers must reach this run's Prefect API."""
+    `parallel`: the task runner is a Dask cluster, whose workers must reach this run's Prefect API.
+    `recompute` (the nightly-rebuild deployment): every check's SQL and every candidate table anew,
+    whatever their fingerprints say (pipelines.fingerprints)."""
     process = describe_process()
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
@@ -91,7 +93,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
         share_api_with_workers()
     with writer_lock(ws, wait=True):
         with steps.shared_connection(ws):
-            result = _stages(ws, run_id, started, month, stable_only)
+            result = _stages(ws, run_id, started, month, stable_only, recompute)
         timer = result.pop("timer")
         result["process"] = process
         with timer("report"):   # the run report and Prefect artifacts
@@ -103,7 +105,8 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     return result
 
 
-def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool) -> dict[str, Any]:
+def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool,
+            recompute: bool) -> dict[str, Any]:
     timings = steps.Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
@@ -132,11 +135,11 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
         with timings("validate"):
             report("validating", 0, 1)
             in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for validate and publish
-            validate(ws, run_id, [load for _ref, load in landed])
+            validate(ws, run_id, [load for _ref, load in landed], recompute)
             report("validating", 1, 1)
         with timings("publish"):
             report("publishing", 0, 1)
-            published = publish(ws, run_id, version)
+            published = publish(ws, run_id, version, recompute)
             report("publishing", 1, 1)
     with timings("feedback"):
         feedback_files = write_feedback(ws, run_id)

@@ -47,7 +47,7 @@ DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Read an
 
 
 def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False, workers: int = 0,
-         address: str | None = None) -> dict[str, Any]:
+         address: str | None = None, recompute: bool = False) -> dict[str, Any]:
     """Run the flow; a failure that is not the user's to fix exits 3 with its traceback."""
     from pipelines.orchestrate import configure_prefect
 
@@ -56,7 +56,8 @@ def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False, 
 
     try:
         with _progress_bars(bars and console.is_terminal):
-            return flow_for(workers, address)(str(home), month, stable_only=poll, parallel=bool(workers or address))
+            return flow_for(workers, address)(str(home), month, stable_only=poll, parallel=bool(workers or address),
+                                              recompute=recompute)
     except OnetableError:
         raise
     except Exception:
@@ -117,12 +118,15 @@ def run(home: Home = None, month: Month = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
         poll: Annotated[bool, typer.Option("--poll", help="Poll mode (for schedules): take a file only once its size "
                                            "and mtime are unchanged since the previous poll.")] = False,
+        recompute: Annotated[bool, typer.Option("--recompute", help="Run every check's SQL and build every published "
+                                                "table anew, whatever their fingerprints say (as the nightly rebuild "
+                                                "does).")] = False,
         quiet: Quiet = False, workers: Workers = 0, dask_address: DaskAddress = None) -> None:
     """Process whatever is in the workspace's inbox and publish. Exit 0 published (or unchanged),
     1 blocked by a rule, 2 bad usage, 3 failed."""
     try:
         result = _run(resolve_home(home), _check_month(month), poll, bars=not (quiet or as_json), workers=workers,
-                      address=dask_address)
+                      address=dask_address, recompute=recompute)
     except OnetableError as exc:
         _fail(exc)
     if as_json:

@@ -3,9 +3,10 @@
 A rule's bad rows are a function of what its SQL reads, so they carry the SQL's fingerprint
 (pipelines.fingerprints). They are kept in the working database (`kept.check_row`,
 `kept.check_fingerprint`), and a run whose fingerprint for the rule is the same copies them instead
-of running the SQL. A corrected relocation file reruns the rules that read relocation rows (or
-`finding`, which every run adds to); C1-C8, D6-D10 and the rest are copied. GX still decides every
-rule over every subject, and the findings are recorded anew each run: only the selecting is saved.
+of running the SQL. A corrected relocation file reruns the seven rules that read relocation rows
+(B1-B4, D3, D5, D11); the others are copied. GX still decides every rule over every subject, and the
+findings are recorded anew each run: only the selecting is saved. With `reuse` off (the nightly
+rebuild, `onetable run --recompute`) every SQL runs, and its rows are kept for the next run.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ SCHEMA = "kept"
 class KeptChecks:
     """One run's check rows: `collect` copies a rule's kept rows or runs its SQL and keeps them."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, prints: Fingerprints, columns: list[tuple[str, str]]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, prints: Fingerprints, columns: list[tuple[str, str]],
+                 reuse: bool = True) -> None:
         """`columns`: (name, DuckDB type) of the rows kept, as the TEMP table `check_row` has them
         before its last column, `known`."""
         self._con, self._prints = con, prints
@@ -32,7 +34,7 @@ class KeptChecks:
             con.execute(f"CREATE TABLE {SCHEMA}.check_row ({defs})")
         con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.check_fingerprint (rule VARCHAR PRIMARY KEY, "
                     "fingerprint VARCHAR)")
-        self._before = dict(con.execute(f"FROM {SCHEMA}.check_fingerprint").fetchall())
+        self._before = dict(con.execute(f"FROM {SCHEMA}.check_fingerprint").fetchall()) if reuse else {}
         self.reused: list[str] = []
 
     def collect(self, rule: str, sql: str, insert: str) -> None:

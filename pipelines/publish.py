@@ -123,11 +123,11 @@ def ensure_place_table(con: duckdb.DuckDBPyConnection, home: Path) -> None:
                 f"village_code, village_name FROM read_csv({lit(csv)}, header = true, all_varchar = true)")
 
 
-def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> list[str]:
+def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes, reuse: bool = True) -> list[str]:
     """Create the candidate tables `pub.*` in the working database (needs run_context and place).
     A candidate whose fingerprint (pipelines.fingerprints: its SQL and what it reads) is the one it
-    was last built with is kept as it is (a corrected relocation file leaves `pub.person` alone).
-    Returns the candidates kept."""
+    was last built with is kept as it is (a corrected relocation file leaves `pub.person` alone),
+    unless `reuse` is off (the nightly rebuild). Returns the candidates kept."""
     if con.execute("SELECT count(*) FROM run_context").fetchall() != [(1,)]:
         raise UsageError("run_context must hold exactly one row (this run) before publishing")
     if not table_exists(con, "place"):
@@ -142,7 +142,7 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes) -> list[str]:
     with frozen_in_force(con):
         _build_pseudonyms(con, key)
         prints = Fingerprints(con, "\0".join(macros), frozen_content(con))
-        before = dict(con.execute(f"FROM {CANDIDATE}.built").fetchall())
+        before = dict(con.execute(f"FROM {CANDIDATE}.built").fetchall()) if reuse else {}
         for name in OBJECTS:
             body = read_sql(SQL_DIR / f"{name}.sql")
             if name in schema.tables:
@@ -223,8 +223,10 @@ def published_path(home: Path) -> Path:
     return home / "warehouse" / "published.duckdb"
 
 
-def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str, gate: Gate) -> PublishResult:
-    """Gate the candidates, then write the analysts' database aside and swap it in (see module doc)."""
+def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str, gate: Gate,
+                    reuse: bool = True) -> PublishResult:
+    """Gate the candidates, then write the analysts' database aside and swap it in (see module doc).
+    With `reuse` off every table of the file is written anew, none kept from the previous file."""
     if not re.fullmatch(r"[A-Za-z0-9._-]+", version_id):
         raise UsageError(f"version id `{version_id}` may hold only letters, digits, '.', '_' and '-'")
     started, target = time.perf_counter(), published_path(home)
@@ -238,7 +240,7 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
         previous = _current_version(con)
-        same = _same_as_written(con, previous)
+        same = _same_as_written(con, previous) if reuse else []
         forward = write_database(con, tmp, version_id, same)
         versions = home / "warehouse" / "versions"
         write_snapshots(con, tmp, versions / version_id, versions / previous if previous else None, same)

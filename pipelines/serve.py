@@ -5,7 +5,8 @@ Three deployments of the one flow (`onetable-run`), their schedules from `<home>
 
 - `inbox-poll`: every few minutes, poll mode: new files whose size and mtime did not change since
   the previous poll are taken in, and only they are read (the ledger skips every file it has);
-- `nightly-rebuild`: every file in the inbox (stable or not), every cross-check recomputed, republished;
+- `nightly-rebuild`: every file in the inbox (stable or not), every cross-check and candidate table
+  recomputed whatever their fingerprints say (`recompute`), republished;
 - `monthly-publication`: the previous month's version, once every sender's due day has passed.
 
 One writer at a time: each deployment has a Prefect concurrency limit of 1, the runner runs one
@@ -14,8 +15,9 @@ covers a `onetable run` from a terminal). No outside network: analytics are off
 (PREFECT_SERVER_ANALYTICS_ENABLED=false, DO_NOT_TRACK=1, pipelines.orchestrate), the server binds
 to 127.0.0.1, and its database and logs live under `<home>/state/prefect/`.
 
-Warm runs: Prefect's runner starts each flow run in a new interpreter (multiprocessing "spawn"),
-which imported the flow and Great Expectations again every time (≈ 2.7 s and 4.4 s here, of a
+Warm runs: Prefect's runner starts each flow run in a new interpreter (`python -m prefect.engine`
+for the deployments it is given; multiprocessing "spawn" for a flow it holds), which imported the
+flow and Great Expectations again every time (≈ 2.7 s and 4.4 s here, of a
 47.6 s republish). `start_warm_runs` keeps a forkserver that imported them once; each run is forked
 from it, so it still runs in its own process (its memory goes back when it ends, a crash stays in
 it) but starts with them loaded. Nothing is configured there: the schema, sources and settings are
@@ -146,7 +148,8 @@ def deployment_options(ws: Workspace) -> dict[str, dict[str, Any]]:
         "inbox-poll": dict(parameters={"home": home, "stable_only": True},
                            schedule=Interval(timedelta(minutes=plan.inbox_poll_minutes), timezone=plan.timezone),
                            description="New stable files in the inbox: take them in and republish.", **common),
-        "nightly-rebuild": dict(parameters={"home": home}, schedule=Cron(plan.nightly_rebuild, timezone=plan.timezone),
+        "nightly-rebuild": dict(parameters={"home": home, "recompute": True},
+                                schedule=Cron(plan.nightly_rebuild, timezone=plan.timezone),
                                 description="Every file, every check recomputed, republished.", **common),
         "monthly-publication": dict(parameters={"home": home, "month": "previous"},
                                     schedule=Cron(plan.monthly_publication, timezone=plan.timezone),

@@ -281,10 +281,11 @@ def rows_in_force(ws: Workspace) -> Iterator[None]:
         yield
 
 
-def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
+def validate(ws: Workspace, run_id: str, load_ids: list[str], recompute: bool = False) -> dict[str, int]:
     """Every rule but E through GX: the reader's F and A detections of this run, rules B, C, D over
-    the rows in force (recomputed every run), and the generated schema suites over the rows
-    normalized in this run (P1, recorded once per load)."""
+    the rows in force (decided every run; a rule's SQL reruns when what it reads changed, or every
+    rule's with `recompute`), and the generated schema suites over the rows normalized in this run
+    (P1, recorded once per load)."""
     from pipelines import validate as checks
     from pipelines.expect import run_contract_checks
     from pipelines.history import update_history
@@ -295,7 +296,7 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM finding WHERE regexp_matches(rule, '^[B-E]')")
         reader = checks.run_reader_checks(con, run_id, gx_dir, load_ids)
-        summary = checks.run_checks(con, run_id, gx_dir)
+        summary = checks.run_checks(con, run_id, gx_dir, reuse=not recompute)
         contract = run_contract_checks(con, run_id, gx_dir, load_ids) if load_ids else {}
         update_history(con, "ABCDF")
         con.execute("COMMIT")
@@ -303,8 +304,9 @@ def validate(ws: Workspace, run_id: str, load_ids: list[str]) -> dict[str, int]:
         return found | {f"P1:{table}": n for table, n in contract.items() if n}
 
 
-def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
-    """Build the candidate tables, gate them with the E rules (GX), swap in the analysts' database."""
+def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -> dict[str, object]:
+    """Build the candidate tables (every one with `recompute`, else those whose inputs changed), gate
+    them with the E rules (GX), swap in the analysts' database."""
     from pipelines import publish as pub
     from pipelines import validate as checks
     from pipelines.findings import gate_report
@@ -312,8 +314,9 @@ def publish(ws: Workspace, run_id: str, version: str) -> dict[str, object]:
 
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
-        pub.build_candidate(con, pub.load_pseudonym_key(con))
-        result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir))
+        pub.build_candidate(con, pub.load_pseudonym_key(con), reuse=not recompute)
+        result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir),
+                                     reuse=not recompute)
         if result.status != "unchanged":  # the gate ran: E findings of this run are in `finding`
             update_history(con, "E")
         blocked = gate_report(con, run_id, result.blocking_rules, ws.working_db) if result.blocking_rules else {}

@@ -83,14 +83,15 @@ class CheckSummary:
         return [rule for rule, n in self.findings.items() if n]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
+def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *, reuse: bool = True,
                checks_dir: Path = CHECKS_DIR, rules_path: Path = RULES_PATH) -> CheckSummary:
-    """Sections B, C, D: run every SQL check, validate through GX, record the findings."""
+    """Sections B, C, D: select every rule's bad rows (kept from an earlier run while the rule's
+    fingerprint stands, unless `reuse` is off: pipelines.kept), validate through GX, record the findings."""
     _require_inputs(con)
     rules = [r for r in load_rules(rules_path).values() if r.section in ("B", "C", "D") and r.layer]
     with frozen_in_force(con):
         code = "\0".join([_check_code(), *macro_sql()])
-        kept = KeptChecks(con, Fingerprints(con, code, frozen_content(con)), _kept_columns())
+        kept = KeptChecks(con, Fingerprints(con, code, frozen_content(con)), _kept_columns(), reuse)
         return _run(con, run_id, gx_dir, rules, checks_dir, rules_path, kept)
 
 

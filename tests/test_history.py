@@ -73,6 +73,13 @@ def test_both_runs_published(world: Any) -> None:
     assert world["second"]["published"]["status"] == "published"
 
 
+def test_the_corrected_file_leaves_what_it_does_not_touch(world: Any) -> None:
+    """pipelines.fingerprints: relocation feeds no person column, so `person` is kept in the carried
+    file (and its candidate was not rebuilt); `household` holds relocation's columns and is written."""
+    kept = world["second"]["published"]["kept_tables"]
+    assert "person" in kept and "household" not in kept and world["first"]["published"]["kept_tables"] == []
+
+
 def test_the_second_run_rewrites_only_the_feedback_that_changed(world: Any) -> None:
     home, first = world["home"], world["written"]
     now = {p: p.stat().st_mtime_ns for p in (home / "outbox").rglob("*.xlsx")}

@@ -825,3 +825,16 @@ def test_a_candidate_depends_only_on_the_link_rows_of_the_tables_it_reads(home: 
         con.execute("ROLLBACK")
         tested.append((name, others))
     assert tested == [("person", ["housing", "industry", "infra_household", "relocation"])]
+
+
+def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> None:
+    """The nightly rebuild (`recompute`): nothing kept, whatever the fingerprints say; the same result."""
+    con = new_working(home)
+    publish.publish_version(con, home, "v1", publish.sql_gate)
+    before = _candidates(con)
+    con.execute("UPDATE run_context SET version_id = 'v2', run_id = 'run-v2'")
+    assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []
+    result = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)
+    assert (result.carried_forward, result.kept) == (True, ())
+    assert {k: v for k, v in _candidates(con).items() if k not in ("metrics", "issues")} == \
+        {k: v for k, v in before.items() if k not in ("metrics", "issues")}

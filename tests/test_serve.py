@@ -111,6 +111,7 @@ def test_the_three_deployments_are_served_with_their_schedules(served):
     assert poll["parameters"] == {"home": str(served["home"]), "stable_only": True}
     assert poll["schedules"][0]["schedule"]["interval"] == 3600      # from onetable.yaml
     assert found["nightly-rebuild"]["schedules"][0]["schedule"]["cron"] == "30 1 * * *"
+    assert found["nightly-rebuild"]["parameters"] == {"home": str(served["home"]), "recompute": True}
     assert found["monthly-publication"]["parameters"]["month"] == "previous"
     assert all(d["global_concurrency_limit"]["limit"] == 1 for d in found.values())   # one writer at a time
 

@@ -597,12 +597,15 @@ def test_check_rows_are_kept_while_what_their_sql_reads_is_unchanged(tmp_path: P
     summaries = [run_checks(con, "run-1", tmp_path / "1"), run_checks(con, "run-2", tmp_path / "2")]
     con.execute("UPDATE norm_relocation SET site_name = coalesce(site_name, '') || '（更正）'")
     summaries.append(run_checks(con, "run-3", tmp_path / "3"))
-    con.execute("DELETE FROM kept.check_fingerprint")     # forget: every SQL runs
-    summaries.append(run_checks(con, "run-4", tmp_path / "4"))
-    assert [set(checked) - set(s.reused) for s in summaries] == [set(checked), set(), reads_relocation, set(checked)]
-    found = [_findings(con, f"run-{i}") for i in range(1, 5)]
-    assert found[0] == found[1] and found[2] == found[3] and len(found[0]) > 30
-    assert [s.findings for s in summaries[1:]] == [summaries[0].findings] * 3
+    summaries.append(run_checks(con, "run-4", tmp_path / "4", reuse=False))   # the nightly rebuild: every SQL runs
+    summaries.append(run_checks(con, "run-5", tmp_path / "5"))                # ... and keeps its rows
+    con.execute("DELETE FROM kept.check_fingerprint")                         # forgotten: every SQL runs
+    summaries.append(run_checks(con, "run-6", tmp_path / "6"))
+    assert [set(checked) - set(s.reused) for s in summaries] == [
+        set(checked), set(), reads_relocation, set(checked), set(), set(checked)]
+    found = [_findings(con, f"run-{i}") for i in range(1, 7)]
+    assert found[0] == found[1] and found[2] == found[3] == found[4] == found[5] and len(found[0]) > 30
+    assert [s.findings for s in summaries[1:]] == [summaries[0].findings] * 5
 
 
 def test_every_checked_rule_has_both_cases() -> None:
