@@ -84,7 +84,8 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     file. `month="previous"` (the monthly-publication deployment): the latest month before this one.
     `parallel`: the task runner is a Dask cluster, whose workers must reach this run's Prefect API.
     `recompute` (the nightly-rebuild deployment): every check's SQL and every candidate table anew,
-    whatever their fingerprints say (pipelines.fingerprints)."""
+    whatever their fingerprints say (pipelines.fingerprints), and the version written again even when
+    nothing is new: what the fingerprints kept is checked against a full recomputation every night."""
     process = describe_process()
     ws: Workspace = open_workspace(Path(home), steps.offices())
     started = now or datetime.now()
@@ -127,7 +128,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             report("normalizing", i + 1, len(landed))
     with timings("link"):
         version = link_and_context(ws, run_id, reporting_month, as_of)
-    if steps.nothing_new(ws, version, started):   # e.g. a poll with nothing new: the version stands
+    if not recompute and steps.nothing_new(ws, version, started):   # e.g. a poll with nothing new
         return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(), "version": version,
                 "published": {"status": "unchanged", "published": False, "version": version, "blocking_rules": []},
                 "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}

@@ -226,12 +226,13 @@ def published_path(home: Path) -> Path:
 def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str, gate: Gate,
                     reuse: bool = True) -> PublishResult:
     """Gate the candidates, then write the analysts' database aside and swap it in (see module doc).
-    With `reuse` off every table of the file is written anew, none kept from the previous file."""
+    With `reuse` off every table of the file is written anew, none kept from the previous file, even
+    for the version the file already holds (its rows are replaced)."""
     if not re.fullmatch(r"[A-Za-z0-9._-]+", version_id):
         raise UsageError(f"version id `{version_id}` may hold only letters, digits, '.', '_' and '-'")
     started, target = time.perf_counter(), published_path(home)
     with attached(con, target, _PREV):  # no previous file: every _PREV table is absent
-        if _current_version(con) == version_id:
+        if reuse and _current_version(con) == version_id:
             return PublishResult("unchanged", version_id, path=target)
         _load_previous_metrics(con)
         blocking = tuple(gate(con))

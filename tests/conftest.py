@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 
-def run_in_process(home: Path, month: str | None = None, workers: int = 0) -> dict[str, Any]:
+def run_in_process(home: Path, month: str | None = None, workers: int = 0, recompute: bool = False) -> dict[str, Any]:
     """The real flow (Prefect, DuckDB, GX) in the test process, as `onetable run --json` reports it.
 
     Every module's runs share the process's one ephemeral Prefect server, so a run costs the flow,
@@ -23,7 +23,8 @@ def run_in_process(home: Path, month: str | None = None, workers: int = 0) -> di
     try:
         from flows import flow_for
 
-        return json.loads(json.dumps(flow_for(workers)(str(home), month, parallel=bool(workers)), default=str))
+        return json.loads(json.dumps(flow_for(workers)(str(home), month, parallel=bool(workers), recompute=recompute),
+                                     default=str))
     finally:
         os.environ.clear()
         os.environ.update(saved)

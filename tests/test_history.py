@@ -57,10 +57,23 @@ def world(tmp_path_factory: pytest.TempPathFactory, run_flow_here: Any) -> Any:
     written = {p: p.stat().st_mtime_ns for p in (home / "outbox").rglob("*.xlsx")}
     corrected = correct(home, b2)
     second = run_flow_here(home)
+    checked = [cross_checks(home)]
+    recomputed = run_flow_here(home, recompute=True)   # the nightly rebuild, nothing new since
+    checked.append(cross_checks(home))
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
     yield {"home": home, "first": first, "second": second, "b2": b2, "corrected": corrected, "con": con,
-           "before": before, "written": written}
+           "before": before, "written": written, "recomputed": recomputed, "checked": checked}
     con.close()
+
+
+def cross_checks(home: Path) -> list[tuple[Any, ...]]:
+    """The B-D findings of the latest run (each run replaces them)."""
+    con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT rule, file_hash, sheet, row, column_name, value, household_id, person_id, message "
+                           "FROM finding WHERE regexp_matches(rule, '^[B-D]') ORDER BY ALL").fetchall()
+    finally:
+        con.close()
 
 
 def list_rows(home: Path, office: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -78,6 +91,15 @@ def test_the_corrected_file_leaves_what_it_does_not_touch(world: Any) -> None:
     file (and its candidate was not rebuilt); `household` holds relocation's columns and is written."""
     kept = world["second"]["published"]["kept_tables"]
     assert "person" in kept and "household" not in kept and world["first"]["published"]["kept_tables"] == []
+
+
+def test_the_nightly_rebuild_recomputes_and_finds_what_the_fingerprints_kept(world: Any) -> None:
+    """With nothing new, `recompute` still runs every check and writes the same version again, and
+    finds the same findings and tables as the run that kept what its fingerprints allowed."""
+    second, again = world["second"], world["recomputed"]
+    assert (again["version"], again["published"]["status"], again["published"]["kept_tables"]) == \
+        (second["version"], "published", [])
+    assert world["checked"][0] == world["checked"][1] != []
 
 
 def test_the_second_run_rewrites_only_the_feedback_that_changed(world: Any) -> None:

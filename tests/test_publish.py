@@ -836,5 +836,9 @@ def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> 
     assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []
     result = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)
     assert (result.carried_forward, result.kept) == (True, ())
+    again = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)   # the same version, written again
+    assert (again.status, again.kept) == ("published", ())
+    assert publish.publish_version(con, home, "v2", publish.sql_gate).status == "unchanged"
+    assert _history(home / "warehouse" / "published.duckdb")[-1][:2] == ("v2", 25)
     assert {k: v for k, v in _candidates(con).items() if k not in ("metrics", "issues")} == \
         {k: v for k, v in before.items() if k not in ("metrics", "issues")}
