@@ -760,19 +760,29 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...
     ("UPDATE ledger SET file_name = 'x.xlsx' WHERE office = 'relocation'", {"issues", "submissions"}),
     ("UPDATE finding SET message = 'm2' WHERE rule = 'C8'", {"issues", "submissions"}),
 ])
-def test_a_candidate_is_built_again_only_when_what_it_reads_changed(home: Path, change: str, rebuilt: set[str]) -> None:
+def test_a_candidate_is_built_again_only_when_what_it_reads_changed(
+        fingerprinted: tuple[duckdb.DuckDBPyConnection, dict[str, Any]], change: str, rebuilt: set[str]) -> None:
     """The candidates kept (their fingerprints unchanged) hold exactly what a full build makes."""
-    con = new_working(home)
-    before = _candidates(con)
-    if change:
-        con.execute(change)
-    kept = publish.build_candidate(con, publish.load_pseudonym_key(con))
-    assert set(publish.OBJECTS) - set(kept) == rebuilt
-    assert all(_candidates(con)[name] == before[name] for name in kept)
-    incremental = _candidates(con)
-    con.execute("DELETE FROM pub.built")   # forget every fingerprint: a full build
-    assert publish.build_candidate(con, publish.load_pseudonym_key(con)) == []
-    assert _candidates(con) == incremental
+    con, before = fingerprinted
+    con.execute("BEGIN")   # each case rolls its change and builds back
+    try:
+        if change:
+            con.execute(change)
+        kept = publish.build_candidate(con, publish.load_pseudonym_key(con))
+        assert set(publish.OBJECTS) - set(kept) == rebuilt
+        assert all(_candidates(con)[name] == before[name] for name in kept)
+        incremental = _candidates(con)
+        con.execute("DELETE FROM pub.built")   # forget every fingerprint: a full build
+        assert publish.build_candidate(con, publish.load_pseudonym_key(con)) == []
+        assert _candidates(con) == incremental
+    finally:
+        con.execute("ROLLBACK")
+
+
+@pytest.fixture(scope="module")
+def fingerprinted(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnection, dict[str, Any]]:
+    con = new_working(tmp_path_factory.mktemp("fingerprinted"))
+    return con, _candidates(con)
 
 
 def _differ(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
