@@ -36,6 +36,7 @@ from pipelines.snapshot import (
     SQL_DIR,
     STORAGE_VERSION,
     TABLES,
+    VERSIONED,
     VIEWS,
     attached,
     fsync,
@@ -232,7 +233,8 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
         raise UsageError(f"version id `{version_id}` may hold only letters, digits, '.', '_' and '-'")
     started, target = time.perf_counter(), published_path(home)
     with attached(con, target, _PREV):  # no previous file: every _PREV table is absent
-        if reuse and _current_version(con) == version_id:
+        previous = _current_version(con)
+        if reuse and previous == version_id:
             return PublishResult("unchanged", version_id, path=target)
         _load_previous_metrics(con)
         blocking = tuple(gate(con))
@@ -240,7 +242,6 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
             return PublishResult("blocked", version_id, blocking)
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
-        previous = _current_version(con)
         same = _same_as_written(con, previous) if reuse else []
         forward = write_database(con, tmp, version_id, same)
         versions = home / "warehouse" / "versions"
@@ -254,13 +255,13 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
 
 def _same_as_written(con: duckdb.DuckDBPyConnection, previous: str | None) -> list[str]:
     """The published tables whose candidates hold what the previous file (version `previous`) holds:
-    built with the fingerprints they had when that file was written (`pub.written`). Not `metrics`,
-    whose rows carry the version."""
+    built with the fingerprints they had when that file was written (`pub.written`). Not the tables
+    whose rows carry the version (VERSIONED)."""
     if previous is None or not table_exists(con, "written", schema=CANDIDATE):
         return []
     rows = con.execute(f"SELECT object FROM {CANDIDATE}.written JOIN {CANDIDATE}.built USING (object, fingerprint) "
                        "WHERE version = ? ORDER BY object", [previous]).fetchall()
-    return [t for (t,) in rows if t in TABLES and t != "metrics"]
+    return [t for (t,) in rows if t in TABLES and t not in VERSIONED]
 
 
 def _record_written(con: duckdb.DuckDBPyConnection, version_id: str) -> None:

@@ -33,6 +33,7 @@ CANDIDATE = "pub"
 STORAGE_VERSION = "v1.4.0"
 TABLES = ["household", "person", "village", "metrics", "issues", "submissions"]
 MACROS = ["place_key", "mask_text", "sources"]
+VERSIONED = {"metrics"}   # published tables whose rows carry the version they were published in
 HISTORY = {"household_history": "household", "metrics_history": "metrics"}
 VIEWS = ["changes"]
 # schema column -> published name, where the name is taken with another meaning in schemas/
@@ -75,7 +76,7 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str, s
         for table in TABLES:
             if forward and table in same:
                 continue
-            stamp = f" REPLACE ({lit(version_id)} AS version)" if table == "metrics" else ""
+            stamp = f" REPLACE ({lit(version_id)} AS version)" if table in VERSIONED else ""
             run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
         _write_versions(con, schema, version_id, append=forward)
         for history, base in HISTORY.items():

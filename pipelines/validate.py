@@ -172,7 +172,7 @@ def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path
     rule's rows are kept from an earlier run while its fingerprint stands (pipelines.kept)."""
     typed = ", ".join(f'"{c}" {t}' for c, t in _kept_columns())
     con.execute(f"CREATE OR REPLACE TEMP TABLE check_row ({typed}, known BOOLEAN)")
-    casts = ", ".join(f'CAST("{c}" AS {"BIGINT" if c == "row" else "VARCHAR"})' for c in CHECK_COLUMNS)
+    casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in _kept_columns() if c in CHECK_COLUMNS)
     reader = [r.id for r in rules if r.check == "reader"]
     if reader:
         sql = _checked(con, checks_dir / READER_CHECK, shared=True)
