@@ -3,7 +3,9 @@
 `gx_context()` is the one ephemeral GX context of the process (pandas datasource, analytics and
 progress bars off, GX imported lazily); `validate_frame()` validates a DataFrame against a suite in
 COMPLETE result format, saves the result JSON and returns the unexpected index values per
-expectation. Why pandas and not GX's SQL datasource: see pipelines/validate.py.
+expectation. Why pandas and not GX's SQL datasource: see pipelines/validate.py. `decide_layer()`
+has GX decide one layer of pipelines.validate (its frame of subjects and flags), or takes the
+decision GX made on the same frame in an earlier run (pipelines.kept).
 
 `render_expectations()` renders, for every normalized table of schemas/sector.yaml, the suite
 committed as `expectations/generated/<table>.json`: lineage columns not null, `row_uid` unique,
@@ -15,6 +17,7 @@ pipeline bug, not a sender's problem: `run_contract_checks` records it as rule `
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,10 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.kept import KeptChecks
 from pipelines.schema import ROOT, Schema, load_schema
+from pipelines.snapshot import lit
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 
 GENERATED_DIR = ROOT / "expectations" / "generated"
@@ -144,6 +150,53 @@ def validate_frame(suite: Any, frame: pd.DataFrame, index_column: str, out: Path
             ids.update(value if isinstance(value, list) else [value])
         found.append((config, ids))
     return bool(result.success), found
+
+
+def _flag_frame(con: duckdb.DuckDBPyConnection, members: list[str]) -> pd.DataFrame:
+    """The GX frame of a layer: `row_uid` (its subjects) and one boolean column per rule, True where
+    the rule's check selected the subject; built in DuckDB, handed over as Arrow. `row_uid` becomes
+    a categorical whose categories are the (distinct) subjects themselves, as Python strings: GX
+    filters the whole frame once per expectation, and a categorical index is taken by its codes and
+    answers pandas' name lookups from one hash table (a string index rebuilds it at every filter)."""
+    table = con.sql(_frame_sql(members)).to_arrow_table()
+    subjects = pd.Index(table.column("row_uid").to_numpy(zero_copy_only=False), dtype=object)
+    frame = table.drop_columns(["row_uid"]).to_pandas()
+    frame.insert(0, "row_uid", pd.Categorical.from_codes(np.arange(len(subjects)), categories=subjects))
+    return frame
+
+
+def _frame_sql(members: list[str]) -> str:
+    """The SQL of a layer's GX frame: its subjects, and per rule whether the rule selected the subject."""
+    flags = ", ".join(f"coalesce(s.subject IN (SELECT subject FROM check_row WHERE rule = {lit(r)}), false) "
+                      f'AS "{r}"' for r in members)
+    return f"SELECT s.subject AS row_uid, {flags} FROM layer_subject s"
+
+
+@cache
+def _suite_code() -> str:
+    """What a layer's GX result depends on besides its frame: GX's version and how suites are built."""
+    import great_expectations
+
+    source = Path(__file__).read_bytes()
+    return f"{great_expectations.__version__}\0{hashlib.sha256(source).hexdigest()}"
+
+
+def decide_layer(con: duckdb.DuckDBPyConnection, name: str, members: list[str], out: Path,
+            kept: KeptChecks | None) -> tuple[bool, dict[str, set[str]]]:
+    """GX's decision over the layer whose subjects are in `layer_subject`: success, and the
+    unexpected subjects per rule; kept from an earlier run for the same frame (pipelines.kept)."""
+    fingerprint = kept.layer_fingerprint(name, _frame_sql(members), _suite_code()) if kept else None
+    if kept is not None and fingerprint is not None and (recalled := kept.recall_layer(name, fingerprint, out)):
+        return recalled
+    frame = _flag_frame(con, members)
+    success, found = validate_frame(flag_suite(name, tuple(members)), frame, "row_uid", out)
+    del frame   # before the next layer's frame is built
+    failing: dict[str, set[str]] = {}
+    for config, ids in found:
+        failing.setdefault(config["rule"], set()).update(ids)
+    if kept is not None and fingerprint is not None:
+        kept.keep_layer(name, fingerprint, success, failing, out)
+    return success, failing
 
 
 def _forget_batch() -> None:

@@ -4,14 +4,26 @@ A rule's bad rows are a function of what its SQL reads, so they carry the SQL's 
 (pipelines.fingerprints). They are kept in the working database (`kept.check_row`,
 `kept.check_fingerprint`), and a run whose fingerprint for the rule is the same copies them instead
 of running the SQL. A corrected relocation file reruns the seven rules that read relocation rows
-(B1-B4, D3, D5, D11); the others are copied. GX still decides every rule over every subject, and the
-findings are recorded anew each run: only the selecting is saved. With `reuse` off (the nightly
-rebuild, `onetable run --recompute`) every SQL runs, and its rows are kept for the next run.
+(B1-B4, D3, D5, D11); the others are copied.
+
+GX's decision over a layer is kept the same way (`kept.layer_result`, `kept.layer_failing`): it is
+a function of the layer's frame (its subjects and their flags, pipelines.validate) and of the
+suite, so a layer whose frame hashes as it did when GX last validated it takes that validation's
+result, and its result JSON is copied from that run's folder into this run's (Data Docs show the
+run that validated it). A corrected relocation file has GX validate the layers whose flags it
+changed; the findings are recorded anew each run from GX's (kept or fresh) unexpected subjects.
+With `reuse` off (the nightly rebuild, `onetable run --recompute`) every SQL runs and GX validates
+every layer, and what they find is kept for the next run.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from pathlib import Path
+
 import duckdb
+import pyarrow as pa
 
 from pipelines.fingerprints import Fingerprints
 from pipelines.snapshot import column_types
@@ -34,8 +46,13 @@ class KeptChecks:
             con.execute(f"CREATE TABLE {SCHEMA}.check_row ({defs})")
         con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.check_fingerprint (rule VARCHAR PRIMARY KEY, "
                     "fingerprint VARCHAR)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.layer_result (layer VARCHAR PRIMARY KEY, "
+                    "fingerprint VARCHAR, success BOOLEAN, result_path VARCHAR)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.layer_failing (layer VARCHAR, rule VARCHAR, subject VARCHAR)")
         self._before = dict(con.execute(f"FROM {SCHEMA}.check_fingerprint").fetchall()) if reuse else {}
+        self._reuse = reuse
         self.reused: list[str] = []
+        self.reused_layers: list[str] = []
 
     def collect(self, rule: str, sql: str, insert: str) -> None:
         """Into the TEMP table `check_row`: the rule's kept rows, or those `insert` (which runs
@@ -52,3 +69,42 @@ class KeptChecks:
         con.execute(f"INSERT INTO {SCHEMA}.check_row SELECT * EXCLUDE (known) FROM check_row WHERE rule = ?", [rule])
         if fingerprint is not None:
             con.execute(f"INSERT INTO {SCHEMA}.check_fingerprint VALUES (?, ?)", [rule, fingerprint])
+
+    def layer_fingerprint(self, layer: str, frame_sql: str, suite_code: str) -> str:
+        """The fingerprint of a layer's GX validation: the suite (`suite_code`), the SQL of the
+        frame's columns and the frame's content (rows, sum of the rows' hashes), hashed in DuckDB."""
+        rows, total = self._con.execute(f"SELECT count(*), coalesce(sum(hash(q)::HUGEINT), 0) FROM ({frame_sql}) AS q"
+                                        ).fetchall()[0]
+        return hashlib.sha256("\0".join([layer, suite_code, frame_sql, str(rows), str(total)]).encode()).hexdigest()
+
+    def recall_layer(self, layer: str, fingerprint: str, out: Path) -> tuple[bool, dict[str, set[str]]] | None:
+        """GX's kept decision over `layer` (success, unexpected subjects per rule) when it was made
+        on a frame of this fingerprint and its result JSON is still there (copied to `out`)."""
+        found = self._con.execute(f"SELECT success, result_path FROM {SCHEMA}.layer_result WHERE layer = ? "
+                                  "AND fingerprint = ?", [layer, fingerprint]).fetchall()
+        if not self._reuse or not found or not Path(found[0][1]).exists():
+            return None
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(found[0][1], out)
+        failing: dict[str, set[str]] = {}
+        for rule, subject in self._con.execute(f"SELECT rule, subject FROM {SCHEMA}.layer_failing WHERE layer = ?",
+                                               [layer]).fetchall():
+            failing.setdefault(rule, set()).add(subject)
+        self.reused_layers.append(layer)
+        return bool(found[0][0]), failing
+
+    def keep_layer(self, layer: str, fingerprint: str, success: bool, failing: dict[str, set[str]], out: Path) -> None:
+        """GX's decision over `layer`, made now on a frame of `fingerprint`, its result JSON at `out`."""
+        con = self._con
+        con.execute(f"DELETE FROM {SCHEMA}.layer_result WHERE layer = ?", [layer])
+        con.execute(f"DELETE FROM {SCHEMA}.layer_failing WHERE layer = ?", [layer])
+        pairs = [(rule, subject) for rule, ids in failing.items() for subject in ids]
+        table = pa.table({"layer": pa.array([layer] * len(pairs), pa.string()),
+                          "rule": pa.array([r for r, _ in pairs], pa.string()),
+                          "subject": pa.array([s for _, s in pairs], pa.string())})
+        con.register("onetable_layer_failing", table)
+        try:
+            con.execute(f"INSERT INTO {SCHEMA}.layer_failing SELECT * FROM onetable_layer_failing")
+        finally:
+            con.unregister("onetable_layer_failing")
+        con.execute(f"INSERT INTO {SCHEMA}.layer_result VALUES (?, ?, ?, ?)", [layer, fingerprint, success, str(out)])

@@ -39,14 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 from openpyxl.utils import get_column_letter
 
 from pipelines.cells import normalize_header, split_header_unit
 from pipelines.errors import ConfigError, OnetableError
-from pipelines.expect import flag_suite, render_expectations, validate_frame, write_expectations
+from pipelines.expect import decide_layer, render_expectations, write_expectations
 from pipelines.findings import insert_findings
 from pipelines.fingerprints import Fingerprints
 from pipelines.kept import KeptChecks
@@ -77,6 +75,7 @@ class CheckSummary:
     gx_seconds: float
     layer_seconds: dict[str, float] | None = None   # layer (suite) -> seconds in GX
     reused: tuple[str, ...] = ()   # rules whose check rows were kept from an earlier run (pipelines.kept)
+    reused_layers: tuple[str, ...] = ()   # layers whose GX decision was kept from an earlier run (idem)
 
     @property
     def failed(self) -> list[str]:
@@ -214,21 +213,6 @@ def _subjects(con: duckdb.DuckDBPyConnection, name: str, layer: Layer | None, ch
                 "AND subject IN (SELECT subject FROM layer_subject)")
 
 
-def _flag_frame(con: duckdb.DuckDBPyConnection, members: list[str]) -> pd.DataFrame:
-    """The GX frame of a layer: `row_uid` (its subjects) and one boolean column per rule, True where
-    the rule's check selected the subject; built in DuckDB, handed over as Arrow. `row_uid` becomes
-    a categorical whose categories are the (distinct) subjects themselves, as Python strings: GX
-    filters the whole frame once per expectation, and a categorical index is taken by its codes and
-    answers pandas' name lookups from one hash table (a string index rebuilds it at every filter)."""
-    flags = ", ".join(f"coalesce(s.subject IN (SELECT subject FROM check_row WHERE rule = {lit(r)}), false) "
-                      f'AS "{r}"' for r in members)
-    table = con.sql(f"SELECT s.subject AS row_uid, {flags} FROM layer_subject s").to_arrow_table()
-    subjects = pd.Index(table.column("row_uid").to_numpy(zero_copy_only=False), dtype=object)
-    frame = table.drop_columns(["row_uid"]).to_pandas()
-    frame.insert(0, "row_uid", pd.Categorical.from_codes(np.arange(len(subjects)), categories=subjects))
-    return frame
-
-
 def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[Rule],
          checks_dir: Path, rules_path: Path, kept: KeptChecks | None = None) -> CheckSummary:
     start = time.perf_counter()
@@ -241,13 +225,11 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     for name in dict.fromkeys(n for r in rules for n in r.layer):
         members = [r.id for r in rules if name in r.layer]
         _subjects(con, name, declared.get(name), checks_dir, members)
-        frame = _flag_frame(con, members)
-        suite, started = flag_suite(name, tuple(members)), time.perf_counter()
-        success[name], found = validate_frame(suite, frame, "row_uid", gx_dir / f"{name}.json")
-        del frame   # before the next layer's frame is built
+        started = time.perf_counter()
+        success[name], found = decide_layer(con, name, members, gx_dir / f"{name}.json", kept)
         timing[name] = time.perf_counter() - started
-        for config, ids in found:
-            failing[config["rule"]] |= ids
+        for rule, ids in found.items():
+            failing[rule] |= ids
     con.execute("DROP TABLE IF EXISTS temp.main.layer_subject")
     _no_strays(con, rules, rules_path)
     _failed(con, failing)
@@ -262,7 +244,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     con.execute("DROP TABLE IF EXISTS temp.main.check_row; DROP TABLE IF EXISTS temp.main.check_failed")
     gx_seconds = time.perf_counter() - start - sql_seconds
     return CheckSummary(run_id, {r.id: counts[r.id] for r in rules}, success, sql_seconds, gx_seconds, timing,
-                        tuple(kept.reused) if kept else ())
+                        tuple(kept.reused) if kept else (), tuple(kept.reused_layers) if kept else ())
 
 
 def _failed(con: duckdb.DuckDBPyConnection, failing: dict[str, set[str]]) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -606,6 +607,33 @@ def test_check_rows_are_kept_while_what_their_sql_reads_is_unchanged(tmp_path: P
     found = [_findings(con, f"run-{i}") for i in range(1, 7)]
     assert found[0] == found[1] and found[2] == found[3] == found[4] == found[5] and len(found[0]) > 30
     assert [s.findings for s in summaries[1:]] == [summaries[0].findings] * 5
+    # GX's decision per layer is kept the same way, by the layer's frame: the corrected site names
+    # flip no flag, and forgetting the rules' rows (run 6) leaves the frames as they were
+    layers = {name for r in load_rules().values() if r.section in "BCD" for name in r.layer}
+    assert [set(s.reused_layers) for s in summaries] == [set(), layers, layers, set(), layers, layers]
+    assert all((tmp_path / str(i) / f"{name}.json").exists() for i in range(1, 7) for name in layers)
+    assert (tmp_path / "2" / "health.json").read_bytes() == (tmp_path / "1" / "health.json").read_bytes()
+
+
+def test_gx_decisions_are_kept_per_layer_while_its_frame_is_unchanged(tmp_path: Path) -> None:
+    """pipelines.kept: a layer GX validated is validated again when its subjects or flags changed,
+    or when the result JSON it was kept with is gone; the findings are those of validating every layer."""
+    world = World()
+    for fn in CASES.values():
+        fn(world)
+    con = duckdb.connect()
+    build(con, world)
+    run_checks(con, "run-1", tmp_path / "1")
+    con.execute("DELETE FROM norm_relocation WHERE row_uid = (SELECT min(row_uid) FROM norm_relocation)")
+    second = run_checks(con, "run-2", tmp_path / "2")
+    assert "relocation" not in second.reused_layers and {"health", "registry_person"} <= set(second.reused_layers)
+    shutil.rmtree(tmp_path / "1")   # the results the unchanged layers were kept with
+    third = run_checks(con, "run-3", tmp_path / "3")
+    assert set(third.reused_layers) == {"relocation"} | (set(second.layers) - set(second.reused_layers))
+    fresh = run_checks(con, "run-4", tmp_path / "4", reuse=False)
+    assert fresh.reused_layers == ()
+    assert second.findings == third.findings == fresh.findings
+    assert _findings(con, "run-2") == _findings(con, "run-3") == _findings(con, "run-4")
 
 
 def test_every_checked_rule_has_both_cases() -> None:
