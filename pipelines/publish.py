@@ -73,6 +73,7 @@ class PublishResult:
     seconds: float = 0.0
     carried_forward: bool = False   # the file started as a copy of the previous one (pipelines.snapshot)
     kept: tuple[str, ...] = ()      # tables of that copy kept as they were (their candidates did not change)
+    updated: tuple[str, ...] = ()   # tables of that copy updated by key (pipelines.snapshot.UPDATED)
 
 
 def load_pseudonym_key(con: duckdb.DuckDBPyConnection) -> bytes:
@@ -243,14 +244,14 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
         same = _same_as_written(con, previous) if reuse else []
-        forward = write_database(con, tmp, version_id, same)
+        forward, updated = write_database(con, tmp, version_id, same)
         versions = home / "warehouse" / "versions"
         write_snapshots(con, tmp, versions / version_id, versions / previous if previous else None, same)
     os.replace(tmp, target)
     fsync(target.parent)
     _record_written(con, version_id)
     return PublishResult("published", version_id, (), warnings, target, target.stat().st_size,
-                         round(time.perf_counter() - started, 3), forward, tuple(same) if forward else ())
+                         round(time.perf_counter() - started, 3), forward, tuple(same) if forward else (), updated)
 
 
 def _same_as_written(con: duckdb.DuckDBPyConnection, previous: str | None) -> list[str]:

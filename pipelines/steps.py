@@ -322,7 +322,8 @@ def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -
         blocked = gate_report(con, run_id, result.blocking_rules, ws.working_db) if result.blocking_rules else {}
     return {"status": result.status, "published": result.status == "published", "version": result.version_id,
             "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
-            "seconds": result.seconds, "size_bytes": result.size_bytes, "kept_tables": list(result.kept), **blocked}
+            "seconds": result.seconds, "size_bytes": result.size_bytes, "kept_tables": list(result.kept),
+            "updated_tables": list(result.updated), **blocked}
 
 
 COMPLETE_MARKER = "complete_version"   # in state/: the version whose run finished every step
