@@ -36,9 +36,11 @@ from pipelines.snapshot import (
     SQL_DIR,
     STORAGE_VERSION,
     TABLES,
+    UPDATED,
     VERSIONED,
     VIEWS,
     attached,
+    column_types,
     fsync,
     lit,
     macro_sql,
@@ -46,6 +48,7 @@ from pipelines.snapshot import (
     read_sql,
     run,
     table_exists,
+    update_rows,
     write_database,
     write_snapshots,
 )
@@ -155,12 +158,27 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes, reuse: bool = Tr
                 kept.append(name)
                 continue
             run(con, f"DELETE FROM {CANDIDATE}.built WHERE object = {lit(name)}")   # a crash here: built again
-            run(con, f"CREATE OR REPLACE TABLE {CANDIDATE}.{name} AS {body}")
+            _build(con, name, body, reuse)
             if fingerprint is not None:
                 run(con, f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})")
     run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.metrics_previous "
                 "(version VARCHAR, level VARCHAR, code VARCHAR, metric VARCHAR, value DOUBLE)")
     return kept
+
+
+def _build(con: duckdb.DuckDBPyConnection, name: str, body: str, reuse: bool) -> None:
+    """pub.<name> from `body`. A table of UPDATED that exists with the same columns is built in memory
+    and updated by key (city: household 1.7 s in memory + 0.3 s, against 3.0 s written anew)."""
+    target = f"{CANDIDATE}.{name}"
+    if not reuse or name not in UPDATED or not table_exists(con, name, schema=CANDIDATE):
+        run(con, f"CREATE OR REPLACE TABLE {target} AS {body}")
+        return
+    run(con, f"CREATE OR REPLACE TEMP TABLE onetable_build AS {body}")
+    if column_types(con, None, name, CANDIDATE) == column_types(con, "temp", "onetable_build"):
+        update_rows(con, target, "temp.main.onetable_build", UPDATED[name])
+    else:
+        run(con, f"CREATE OR REPLACE TABLE {target} AS FROM temp.main.onetable_build")
+    run(con, "DROP TABLE temp.main.onetable_build")
 
 
 def _build_pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:

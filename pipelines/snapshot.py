@@ -84,7 +84,7 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
             if forward and table in same:
                 continue
             if table in updated:
-                _update_rows(con, table, UPDATED[table])
+                update_rows(con, f"{NEW}.main.{table}", f"{CANDIDATE}.{table}", UPDATED[table])
                 continue
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table in VERSIONED else ""
             run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
@@ -104,22 +104,24 @@ def _same_columns(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return column_types(con, NEW, table) == column_types(con, None, table, CANDIDATE)
 
 
-def _update_rows(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
-    """Make the carried-forward `table` hold its candidate's rows: the rows of every key that has a
-    row in one and not in the other are deleted and the candidate's rows of those keys inserted
-    (whether or not the key is unique). Rows are compared by key and 64-bit hash of the whole row
-    (EXCEPT ALL over the rows themselves took 4.7 s for the city's households, against 1.5 s to write
-    the table anew); a changed row hashing as it did goes unseen with odds of 2^-64, and the nightly
-    rebuild (`recompute`) writes every table anew."""
-    old, new = f"{NEW}.main.{table}", f"{CANDIDATE}.{table}"
+def update_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, key: str) -> int:
+    """Make `target` hold the rows of `source` (same columns): the rows of every key that has a row in
+    one and not in the other are deleted and `source`'s rows of those keys inserted (whether or not
+    the key is unique). Returns how many keys changed. Rows are compared by key and 64-bit hash of
+    the whole row (EXCEPT ALL over the rows themselves took 4.7 s for the city's households, against
+    1.5 s to write the table anew); a changed row hashing as it did goes unseen with odds of 2^-64,
+    and the nightly rebuild (`recompute`) writes every table anew."""
     run(con, f"""CREATE OR REPLACE TEMP TABLE onetable_affected AS
-                 WITH o AS (SELECT "{key}" AS k, hash(t) AS h FROM {old} t),
-                      n AS (SELECT "{key}" AS k, hash(t) AS h FROM {new} t)
+                 WITH o AS (SELECT "{key}" AS k, hash(t) AS h FROM {target} t),
+                      n AS (SELECT "{key}" AS k, hash(t) AS h FROM {source} t)
                  SELECT DISTINCT k FROM ((FROM o EXCEPT ALL FROM n) UNION ALL (FROM n EXCEPT ALL FROM o))""")
+    changed = int(con.execute("SELECT count(*) FROM onetable_affected").fetchall()[0][0])
     match = f'EXISTS (SELECT 1 FROM onetable_affected a WHERE a.k IS NOT DISTINCT FROM t."{key}")'
-    run(con, f"DELETE FROM {old} t WHERE {match}")
-    run(con, f"INSERT INTO {old} SELECT * FROM {new} t WHERE {match}")
+    if changed:
+        run(con, f"DELETE FROM {target} t WHERE {match}")
+        run(con, f"INSERT INTO {target} SELECT * FROM {source} t WHERE {match}")
     run(con, "DROP TABLE onetable_affected")
+    return changed
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, schema: Schema) -> Path | None:
