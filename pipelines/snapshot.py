@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import household_history
 from pipelines.schema import ROOT, Column, Schema, comment_text, load_schema, sql_type
 
 SQL_DIR = ROOT / "warehouse" / "published"
@@ -34,11 +35,14 @@ STORAGE_VERSION = "v1.4.0"
 TABLES = ["household", "person", "village", "metrics", "issues", "submissions"]
 MACROS = ["place_key", "mask_text", "sources"]
 VERSIONED = {"metrics"}   # published tables whose rows carry the version they were published in
-HISTORY = {"household_history": "household", "metrics_history": "metrics"}
+HISTORY = {"household_history": "household", "metrics_history": "metrics"}   # what analysts query
 # carried forward, these tables are updated by key, not written anew: a corrected file of one
 # sender changes a few hundred of 178,000 households (city: 1.5 s to write the table again)
 UPDATED = {"household": "household_id", "person": "person_id"}
 VIEWS = ["changes"]
+# the file's relations: household_history is a view over two tables (pipelines.household_history)
+STORED = [*TABLES, "versions", "metrics_history", household_history.ROWS, household_history.MEMBERS]
+RELATIONS = [*STORED, household_history.VIEW, *VIEWS]
 # schema column -> published name, where the name is taken with another meaning in schemas/
 PUBLISHED_AS = {"metrics": {"place_name": "name", "metric_value": "value"}, "issues": {"column_name": "column"}}
 # household columns `changes` leaves out (the registry row's lineage moves with every new registry file)
@@ -89,8 +93,11 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table in VERSIONED else ""
             run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
         _write_versions(con, schema, version_id, append=forward)
-        for history, base in HISTORY.items():
-            _write_history(con, history, base, version_id, append=forward)
+        _write_metrics_history(con, version_id, append=forward)
+        if not forward:
+            household_history.create_history(con, NEW)
+            household_history.carry_over(con, NEW, PREV, version_id, column_types(con, NEW, "household"))
+        household_history.append_version(con, NEW, version_id, column_names(con, NEW, "household"))
         run(con, f"CREATE VIEW {NEW}.main.changes AS {changes_sql(schema)}")
         _write_comments(con, schema)
         run(con, f"CHECKPOINT {NEW}")
@@ -132,10 +139,11 @@ def carried_forward(con: duckdb.DuckDBPyConnection, schema: Schema) -> Path | No
     relations = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = $1 UNION ALL "
                             "SELECT view_name FROM duckdb_views() WHERE database_name = $1 AND NOT internal",
                             [PREV]).fetchall()
-    if not found or sorted(r for (r,) in relations) != sorted([*TABLES, "versions", *HISTORY, *VIEWS]):
+    if not found or sorted(r for (r,) in relations) != sorted(RELATIONS):
         return None
     expected = {"versions": [(n, sql_type(c)) for n, c in published_columns(schema, "versions")],
-                "household_history": [("version", "VARCHAR"), *column_types(con, None, "household", CANDIDATE)],
+                household_history.ROWS: [("row_hash", "VARCHAR"), *column_types(con, None, "household", CANDIDATE)],
+                household_history.MEMBERS: [("version", "VARCHAR"), ("household_id", "VARCHAR"), ("row_hash", "VARCHAR")],
                 "metrics_history": column_types(con, None, "metrics", CANDIDATE)}
     same = all(column_types(con, PREV, table) == columns for table, columns in expected.items())
     return Path(found[0][0]) if same else None
@@ -167,15 +175,14 @@ def _write_versions(con: duckdb.DuckDBPyConnection, schema: Schema, version_id: 
     run(con, f"INSERT INTO {NEW}.main.versions BY NAME {read_sql(SQL_DIR / 'versions.sql')}", params)
 
 
-def _write_history(con: duckdb.DuckDBPyConnection, history: str, base: str, version_id: str, append: bool) -> None:
-    select = f"SELECT * FROM {NEW}.main.{base}" if base == "metrics" else \
-        f"SELECT {lit(version_id)} AS version, * FROM {NEW}.main.{base}"
+def _write_metrics_history(con: duckdb.DuckDBPyConnection, version_id: str, append: bool) -> None:
+    select = f"SELECT * FROM {NEW}.main.metrics"   # its rows carry the version (VERSIONED)
     if append:   # a version published again (its inputs came back) replaces its earlier rows
-        run(con, f"DELETE FROM {NEW}.main.{history} WHERE version = {lit(version_id)}")
-        run(con, f"INSERT INTO {NEW}.main.{history} {select}")
+        run(con, f"DELETE FROM {NEW}.main.metrics_history WHERE version = {lit(version_id)}")
+        run(con, f"INSERT INTO {NEW}.main.metrics_history {select}")
         return
-    run(con, f"CREATE TABLE {NEW}.main.{history} AS {select}")
-    _carry_over(con, history, version_id)
+    run(con, f"CREATE TABLE {NEW}.main.metrics_history AS {select}")
+    _carry_over(con, "metrics_history", version_id)
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, table: str, version_id: str) -> None:
@@ -194,12 +201,17 @@ def _write_comments(con: duckdb.DuckDBPyConnection, schema: Schema) -> None:
     for table in [*TABLES, "versions", *HISTORY, *VIEWS]:
         base = HISTORY.get(table, table)
         text = schema.tables[base].description + ("；历次发布版本（history of every version）" if table in HISTORY else "")
-        run(con, f"COMMENT ON {'VIEW' if table in VIEWS else 'TABLE'} {NEW}.main.{table} IS {lit(text)}")
+        kind = "VIEW" if table in VIEWS or table == household_history.VIEW else "TABLE"
+        run(con, f"COMMENT ON {kind} {NEW}.main.{table} IS {lit(text)}")
         columns = [(n, comment_text(c)) for n, c in published_columns(schema, base)]
         if table in HISTORY and "version" not in dict(columns):
             columns.insert(0, ("version", version_col))
         for name, comment in columns:
             run(con, f'COMMENT ON COLUMN {NEW}.main.{table}."{name}" IS {lit(comment)}')
+    for table, (text, stored) in household_history.storage_comments(schema, schema.columns["row_hash"]).items():
+        run(con, f"COMMENT ON TABLE {NEW}.main.{table} IS {lit(text)}")
+        for name, column in stored.items():
+            run(con, f'COMMENT ON COLUMN {NEW}.main.{table}."{name}" IS {lit(comment_text(column))}')
 
 
 def write_snapshots(con: duckdb.DuckDBPyConnection, database: Path, folder: Path,

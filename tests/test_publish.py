@@ -405,7 +405,7 @@ def test_publish_masks_every_personal_number(home: Path) -> None:
     db = duckdb.connect(str(result.path), read_only=True)
     tables = [r[0] for r in db.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
     assert set(tables) == {"household", "person", "village", "metrics", "issues", "submissions", "versions",
-                           "household_history", "metrics_history"}
+                           "household_history_rows", "household_history_versions", "metrics_history"}
     leaks = [leak for t in tables for leak in scan(db, t)]
     leaks += [leak for p in home.rglob("*.parquet") for leak in scan(db, f"read_parquet('{p}')")]
     assert leaks == []
@@ -491,7 +491,8 @@ def test_duckdb_14_cli_reads_every_table_and_view(home: Path, duckdb_14: Path) -
                                 "SELECT view_name, NULL FROM duckdb_views() WHERE NOT internal").fetchall())
     counts = {r: db.execute(f'SELECT count(*) FROM "{r}"').fetchone() for r in relations}
     db.close()
-    assert set(relations) == {*publish.TABLES, "versions", *publish.HISTORY, *publish.VIEWS}
+    assert set(relations) == {*publish.TABLES, "versions", *publish.HISTORY, *publish.VIEWS,
+                              "household_history_rows", "household_history_versions"}
     # every column of every row, read by the 1.4 client (a cast to text touches every value)
     sql = "; ".join(f'SELECT \'{r}\' AS rel, count(*) AS n, sum(length(CAST(t AS VARCHAR))) > 0 AS read '
                     f'FROM "{r}" t' for r in sorted(relations))
@@ -596,8 +597,10 @@ def test_earlier_versions_are_carried_forward_and_an_older_layout_is_rebuilt(hom
     results.append(publish.publish_version(con, home, "v2", publish.sql_gate))
     path = results[-1].path
     assert path is not None and phones > 0
-    db = duckdb.connect(str(path))    # as if an earlier release had published it without the column
-    db.execute("ALTER TABLE household_history DROP COLUMN phone_masked")
+    db = duckdb.connect(str(path))    # as an earlier release published it: a history table, without the column
+    db.execute("CREATE TABLE old_history AS SELECT * EXCLUDE (phone_masked) FROM household_history")
+    db.execute("DROP VIEW household_history; DROP TABLE household_history_rows; DROP TABLE household_history_versions")
+    db.execute("ALTER TABLE old_history RENAME TO household_history")
     db.close()
     for version in ("v3", "v4", "v1"):   # v1 again (its inputs came back): its rows replace the old ones
         next_version(con, home, version)
@@ -816,6 +819,14 @@ def test_an_unchanged_table_is_kept_from_the_previous_file_and_a_changed_one_upd
     assert (versions / "v3" / "person.parquet").read_bytes() == (versions / "v1" / "person.parquet").read_bytes()
     _assert_file_holds_candidates(con, path, versions / "v4", "v4")
     assert con.execute("SELECT count(*) FROM p.main.household WHERE site_name = '再更正安置点'").fetchone()[0] > 0
+    # each household content of any version is stored once; every version lists all its households
+    stored, distinct, per_version = con.execute(
+        "SELECT (SELECT count(*) FROM p.main.household_history_rows), "
+        "(SELECT count(*) FROM (SELECT DISTINCT * EXCLUDE (version) FROM p.main.household_history)), "
+        "(SELECT list(n ORDER BY version) FROM (SELECT version, count(*) AS n FROM p.main.household_history GROUP BY 1))"
+    ).fetchone()
+    relocated = con.execute("SELECT count(*) FROM p.main.household WHERE site_name IS NOT NULL").fetchone()[0]
+    assert stored == distinct == 25 + 2 * relocated and per_version == [25, 25, 25, 25]
 
 
 def _assert_file_holds_candidates(con: duckdb.DuckDBPyConnection, path: Path, parquet: Path, version: str) -> None:
