@@ -44,7 +44,8 @@ land_shaped = io_task(steps.land_shaped, "land")
 settle = pure_task(steps.settle, "settle")
 normalize_rows = pure_task(steps.normalize_rows, "normalize")   # per file, no database: on the task runner
 commit_normalized = io_task(steps.commit_normalized, "store")
-link_and_context = pure_task(steps.link_and_context, "link")
+set_context = pure_task(steps.set_context, "context")
+link_current = pure_task(steps.link_current, "link")
 validate = pure_task(steps.validate, "validate")
 publish = pure_task(steps.publish, "publish")
 write_feedback = io_task(feedback.write_feedback, "feedback")
@@ -127,15 +128,17 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             commit_normalized(ws, run_id, ref, done)
             report("normalizing", i + 1, len(landed))
     with timings("link"):
-        version = link_and_context(ws, run_id, reporting_month, as_of)
+        version = set_context(ws, run_id, reporting_month, as_of)
     if not recompute and steps.nothing_new(ws, version, started):   # e.g. a poll with nothing new
         return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(), "version": version,
                 "published": {"status": "unchanged", "published": False, "version": version, "blocking_rules": []},
                 "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}
     with ExitStack() as in_force:
+        with timings("link"):
+            in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for link, validate and publish
+            link_current(ws)
         with timings("validate"):
             report("validating", 0, 1)
-            in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for validate and publish
             validate(ws, run_id, [load for _ref, load in landed], recompute)
             report("validating", 1, 1)
         with timings("publish"):

@@ -227,14 +227,21 @@ def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
     return f"{reporting_month.replace('-', '')}-{digest.hexdigest()[:10]}"
 
 
-def link_and_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -> str:
+def set_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -> str:
+    """`run_context` of this run; returns the version it publishes (which decides `nothing_new`)."""
     with working(ws) as con:
         con.execute("DELETE FROM run_context")
         version = version_id(con, reporting_month)
         con.execute("INSERT INTO run_context VALUES (?, ?, ?, ?, ?)",
                     [run_id, reporting_month, as_of, version, ws.settings().income_line])
-        link.link_rows(con)
         return version
+
+
+def link_current(ws: Workspace) -> int:
+    """Every current sector row tied to the registry (pipelines.link), from the rows in force: run
+    inside `rows_in_force`, it reads them frozen."""
+    with working(ws) as con:
+        return link.link_rows(con)
 
 
 def offices() -> list[str]:
@@ -273,8 +280,8 @@ def normalize_memory(ws: Workspace) -> Iterator[None]:
 
 @contextmanager
 def rows_in_force(ws: Workspace) -> Iterator[None]:
-    """The rows in force frozen once on the run's shared connection, for validate and publish: the
-    ledger and run_context, which decide them, do not change between the two."""
+    """The rows in force frozen once on the run's shared connection, for link, validate and publish:
+    the ledger and run_context, which decide them, do not change between them."""
     from pipelines.validate import frozen_in_force
 
     with working(ws) as con, frozen_in_force(con):
@@ -330,7 +337,7 @@ COMPLETE_MARKER = "complete_version"   # in state/: the version whose run finish
 
 
 def nothing_new(ws: Workspace, version: str, started: datetime) -> bool:
-    """True when this run can stop after linking: the version (which derives from every file's
+    """True when this run can stop before linking: the version (which derives from every file's
     standing, the configuration and the month) is the one a previous run finished end to end
     (checks, publication, feedback), and no file entered the ledger in this run (a duplicate
     changes no version but needs its receipt). A poll with nothing new then costs seconds."""

@@ -3,8 +3,7 @@
 -- (a member's ID still ties to the member's household: B3 reports it); relocation by 户编号 first.
 -- A row whose ID is not in the registry gets NULLs (B1). When one ID is in two households (C1),
 -- the lowest person number wins, deterministically.
-DELETE FROM link;
-INSERT INTO link
+-- A SELECT: pipelines.link.link_rows makes table `link` hold its rows (updated by row_uid).
 WITH person_ids AS (
     SELECT id_number, min(person_id) AS person_id, min(household_id) AS household_id
     FROM cur_registry_person WHERE id_number IS NOT NULL GROUP BY id_number
