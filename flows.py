@@ -136,7 +136,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     with ExitStack() as in_force:
         with timings("link"):
             in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for link, validate and publish
-            link_current(ws)
+            link_current(ws, recompute)
         with timings("validate"):
             report("validating", 0, 1)
             validate(ws, run_id, [load for _ref, load in landed], recompute)

@@ -182,7 +182,7 @@ def _suite_code() -> str:
 
 
 def decide_layer(con: duckdb.DuckDBPyConnection, name: str, members: list[str], out: Path,
-            kept: KeptChecks | None) -> tuple[bool, dict[str, set[str]]]:
+                 kept: KeptChecks | None) -> tuple[bool, dict[str, set[str]]]:
     """GX's decision over the layer whose subjects are in `layer_subject`: success, and the
     unexpected subjects per rule; kept from an earlier run for the same frame (pipelines.kept)."""
     fingerprint = kept.layer_fingerprint(name, _frame_sql(members), _suite_code()) if kept else None

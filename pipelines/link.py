@@ -39,12 +39,16 @@ def county_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return names
 
 
-def link_rows(con: duckdb.DuckDBPyConnection, sql_dir: Path = ROOT / "warehouse" / "stages") -> int:
+def link_rows(con: duckdb.DuckDBPyConnection, sql_dir: Path = ROOT / "warehouse" / "stages",
+              rewrite: bool = False) -> int:
     """Table `link` made to hold what warehouse/stages/link.sql selects: computed in memory, then
     only the rows that changed are deleted and inserted (city: 1.27 M rows; deleting and inserting
-    them all took 1.3-1.7 s of a run that takes one corrected file). Returns the rows linked."""
+    them all took 1.3-1.7 s of a run that takes one corrected file), or all of them with `rewrite`
+    (the nightly rebuild). Returns the rows linked."""
     select = (sql_dir / "link.sql").read_text(encoding="utf-8").strip().rstrip(";")
     con.execute(f"CREATE OR REPLACE TEMP TABLE onetable_link AS {select}").fetchall()
+    if rewrite:
+        con.execute("DELETE FROM main.link").fetchall()
     update_rows(con, "main.link", "temp.main.onetable_link", "row_uid")
     con.execute("DROP TABLE temp.main.onetable_link").fetchall()
     return int(con.execute("SELECT count(*) FROM link").fetchall()[0][0])

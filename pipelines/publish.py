@@ -262,7 +262,7 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
         same = _same_as_written(con, previous) if reuse else []
-        forward, updated = write_database(con, tmp, version_id, same)
+        forward, updated = write_database(con, tmp, version_id, same, update=reuse)
         versions = home / "warehouse" / "versions"
         write_snapshots(con, tmp, versions / version_id, versions / previous if previous else None, same)
     os.replace(tmp, target)

@@ -61,11 +61,11 @@ def published_columns(schema: Schema, table: str) -> list[tuple[str, Column]]:
 
 
 def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
-                   same: Collection[str] = ()) -> tuple[bool, tuple[str, ...]]:
+                   same: Collection[str] = (), update: bool = True) -> tuple[bool, tuple[str, ...]]:
     """The analysts' file of `version_id` at `tmp` (the previous file, if any, attached as PREV).
     Returns whether it was carried forward from the previous file (module doc), and the tables it
-    updated by key (UPDATED, when their columns are the candidate's) instead of writing them anew.
-    Carried forward, the tables of `same` (the previous file holds what their candidates hold now)
+    updated by key (UPDATED, when their columns are the candidate's, unless `update` is off) instead
+    of writing them anew. Carried forward, the tables of `same` (the previous file holds what their candidates hold now)
     are kept as they are."""
     tmp.parent.mkdir(parents=True, exist_ok=True)
     for stale in tmp.parent.glob("published.duckdb.*.tmp*"):  # left by a crashed run
@@ -77,7 +77,7 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
         shutil.copyfile(previous, tmp)
     run(con, f"ATTACH {lit(tmp)} AS {NEW} (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
-        updated = {t for t in UPDATED if forward and t not in same and _same_columns(con, t)}
+        updated = {t for t in UPDATED if update and forward and t not in same and _same_columns(con, t)}
         if forward:
             run(con, f"DROP VIEW {NEW}.main.changes")
             for table in TABLES:

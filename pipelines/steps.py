@@ -237,11 +237,12 @@ def set_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -
         return version
 
 
-def link_current(ws: Workspace) -> int:
+def link_current(ws: Workspace, recompute: bool = False) -> int:
     """Every current sector row tied to the registry (pipelines.link), from the rows in force: run
-    inside `rows_in_force`, it reads them frozen."""
+    inside `rows_in_force`, it reads them frozen. Only the rows that changed are rewritten, every
+    one with `recompute`."""
     with working(ws) as con:
-        return link.link_rows(con)
+        return link.link_rows(con, rewrite=recompute)
 
 
 def offices() -> list[str]:

@@ -97,8 +97,9 @@ def test_the_nightly_rebuild_recomputes_and_finds_what_the_fingerprints_kept(wor
     """With nothing new, `recompute` still runs every check and writes the same version again, and
     finds the same findings and tables as the run that kept what its fingerprints allowed."""
     second, again = world["second"], world["recomputed"]
-    assert (again["version"], again["published"]["status"], again["published"]["kept_tables"]) == \
-        (second["version"], "published", [])
+    assert (again["version"], again["published"]["status"], again["published"]["kept_tables"],
+            again["published"]["updated_tables"]) == (second["version"], "published", [], [])
+    assert second["published"]["updated_tables"] == ["household"]   # the corrected relocation row, by key
     assert world["checked"][0] == world["checked"][1] != []
 
 

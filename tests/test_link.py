@@ -36,3 +36,7 @@ def test_link_ties_rows_as_modelled_and_rewrites_only_the_rows_that_changed() ->
     assert {uid for uid, rowid in after.items() if before.get(uid) != rowid} == {changed}   # the others untouched
     select = (ROOT / "warehouse" / "stages" / "link.sql").read_text(encoding="utf-8").strip().rstrip(";")
     assert _link(con) == con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()
+    link_rows(con, rewrite=True)            # the nightly rebuild writes every row anew
+    rewritten = dict(con.execute("SELECT row_uid, rowid FROM link").fetchall())
+    assert rewritten.keys() == after.keys() and not any(rewritten[uid] == after[uid] for uid in after)
+    assert _link(con) == con.execute(f"SELECT * FROM ({select}) ORDER BY ALL").fetchall()

@@ -874,7 +874,7 @@ def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> 
     con.execute("UPDATE run_context SET version_id = 'v2', run_id = 'run-v2'")
     assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []
     result = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)
-    assert (result.carried_forward, result.kept) == (True, ())
+    assert (result.carried_forward, result.kept, result.updated) == (True, (), ())
     again = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)   # the same version, written again
     assert (again.status, again.kept) == ("published", ())
     assert publish.publish_version(con, home, "v2", publish.sql_gate).status == "unchanged"
