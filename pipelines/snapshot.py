@@ -8,8 +8,9 @@ comparisons generated from schemas/published.yaml) and COMMENT ON every table, v
 
 Earlier versions are carried forward, not rewritten: when the previous file holds exactly this
 code's tables and views and its history tables have this code's columns (`carried_forward`), the
-new file starts as a byte copy of it, its current tables are replaced and the version's rows
-appended to the history. Re-inserting every earlier version's rows (the other
+new file starts as a byte copy of it, its current tables are replaced (`household` and `person`
+updated by key: `update_rows`) and the version's rows appended to the history (`household_history`
+stores each distinct household row once: pipelines.household_history). Re-inserting every earlier version's rows (the other
 way, kept for a first file or a changed layout) made each publication slower than the last: at city
 scale `write_database` took 15-21 s with a dozen earlier versions, against 6-8 s carried forward.
 """
