@@ -111,16 +111,17 @@ class Fingerprints:
             return hashlib.sha256(repr([(t, self._link.get(t)) for t in sorted(read)]).encode()).hexdigest()
         if table == CONTEXT:
             named = sorted(c for c in self._columns(CONTEXT) if c in columns)
-            return self._hash(f"SELECT {', '.join(named) or 'NULL'} FROM {CONTEXT}")
+            return self.content_hash(f"SELECT {', '.join(named) or 'NULL'} FROM {CONTEXT}")
         content = self._frozen if table.startswith("cur_") else self._content
         if table not in content:
-            content[table] = self._hash(f"SELECT * FROM {table}")
+            content[table] = self.content_hash(f"SELECT * FROM {table}")
         return content[table]
 
     def _columns(self, table: str) -> list[str]:
         return [row[0] for row in self._con.execute(f"DESCRIBE {table}").fetchall()]
 
-    def _hash(self, sql: str) -> str:
+    def content_hash(self, sql: str) -> str:
+        """The content of what `sql` selects: its columns and types, row count and sum of row hashes."""
         shape = self._con.execute(f"DESCRIBE {sql}").fetchall()
         rows = self._con.execute(f"SELECT count(*), sum(hash(q)::HUGEINT) FROM ({sql}) AS q").fetchall()
         return hashlib.sha256(repr((shape, rows)).encode()).hexdigest()

@@ -72,10 +72,9 @@ class KeptChecks:
 
     def layer_fingerprint(self, layer: str, frame_sql: str, suite_code: str) -> str:
         """The fingerprint of a layer's GX validation: the suite (`suite_code`), the SQL of the
-        frame's columns and the frame's content (rows, sum of the rows' hashes), hashed in DuckDB."""
-        rows, total = self._con.execute(f"SELECT count(*), coalesce(sum(hash(q)::HUGEINT), 0) FROM ({frame_sql}) AS q"
-                                        ).fetchall()[0]
-        return hashlib.sha256("\0".join([layer, suite_code, frame_sql, str(rows), str(total)]).encode()).hexdigest()
+        frame's columns and the frame's content (Fingerprints.content_hash, computed in DuckDB)."""
+        content = self._prints.content_hash(frame_sql)
+        return hashlib.sha256("\0".join([layer, suite_code, frame_sql, content]).encode()).hexdigest()
 
     def recall_layer(self, layer: str, fingerprint: str, out: Path) -> tuple[bool, dict[str, set[str]]] | None:
         """GX's kept decision over `layer` (success, unexpected subjects per rule) when it was made

@@ -120,8 +120,8 @@ def frozen_in_force(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """The rows in force, frozen for a stage: TEMP tables `cur_<table>` shadow the views (one
     evaluation each instead of one per check, and true row counts for the join planner); dropped
     afterwards. The views' inputs (ledger, run_context) do not change while the block runs. Nested,
-    the outermost block's tables serve: a run freezes once for validate and publish
-    (`steps.rows_in_force`; 3.2 s each time at city scale)."""
+    the outermost block's tables serve: a run freezes once for link, validate and publish
+    (`steps.rows_in_force`; 2-3 s at city scale)."""
     if id(con) in _FROZEN:
         yield
         return
