@@ -135,7 +135,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
                 "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}
     with ExitStack() as in_force:
         with timings("link"):
-            in_force.enter_context(steps.rows_in_force(ws))   # frozen once, for link, validate and publish
+            in_force.enter_context(steps.rows_in_force(ws, recompute))   # frozen once, for link, validate and publish
             link_current(ws, recompute)
         with timings("validate"):
             report("validating", 0, 1)

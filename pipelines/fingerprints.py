@@ -79,7 +79,7 @@ class Fingerprints:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, code: str, frozen: dict[str, str] | None = None) -> None:
         """`frozen`: the content hashes of the rows in force (`cur_<table>`) for as long as they are
-        frozen (pipelines.validate.frozen_content), shared by the checks and the candidates."""
+        frozen (pipelines.inforce.frozen_content), shared by the checks and the candidates."""
         self._con = con
         self._code = code           # what every object depends on: the macros' SQL, the schema's types
         self._content: dict[str, str] = {}
@@ -124,4 +124,10 @@ class Fingerprints:
         """The content of what `sql` selects: its columns and types, row count and sum of row hashes."""
         shape = self._con.execute(f"DESCRIBE {sql}").fetchall()
         rows = self._con.execute(f"SELECT count(*), sum(hash(q)::HUGEINT) FROM ({sql}) AS q").fetchall()
+        return self.digest(shape, rows)
+
+    @staticmethod
+    def digest(shape: list[Any], rows: list[Any]) -> str:
+        """A content hash from its parts: DESCRIBE's rows, and [(row count, sum of row hashes)]
+        (pipelines.inforce adds these up per load instead of reading the rows)."""
         return hashlib.sha256(repr((shape, rows)).encode()).hexdigest()

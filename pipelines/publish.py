@@ -28,6 +28,7 @@ from sqlalchemy.pool import NullPool
 from pipelines.errors import OnetableError, UsageError
 from pipelines.fingerprints import Fingerprints
 from pipelines.idnumbers import mask_id, mask_phone
+from pipelines.inforce import frozen_content, frozen_in_force
 from pipelines.schema import load_schema, sql_type
 from pipelines.snapshot import (
     CANDIDATE,
@@ -54,7 +55,6 @@ from pipelines.snapshot import (
 )
 from pipelines.snapshot import PREV as _PREV
 from pipelines.status import due_days, register_calendar
-from pipelines.validate import frozen_content, frozen_in_force
 
 __all__ = ["CANDIDATE", "HISTORY", "PUBLISHED_AS", "STORAGE_VERSION", "TABLES", "VIEWS", "published_columns"]
 CHECKS_DIR = SQL_DIR.parent / "checks"

@@ -280,12 +280,13 @@ def normalize_memory(ws: Workspace) -> Iterator[None]:
 
 
 @contextmanager
-def rows_in_force(ws: Workspace) -> Iterator[None]:
+def rows_in_force(ws: Workspace, recompute: bool = False) -> Iterator[None]:
     """The rows in force frozen once on the run's shared connection, for link, validate and publish:
-    the ledger and run_context, which decide them, do not change between them."""
-    from pipelines.validate import frozen_in_force
+    the ledger and run_context, which decide them, do not change between them (pipelines.inforce;
+    copied anew with `recompute`)."""
+    from pipelines.inforce import frozen_in_force
 
-    with working(ws) as con, frozen_in_force(con):
+    with working(ws) as con, frozen_in_force(con, rebuild=recompute):
         yield
 
 

@@ -72,20 +72,26 @@ def create_working_tables(con: duckdb.DuckDBPyConnection, schema: Schema | None 
 
 
 def create_current_views(con: duckdb.DuckDBPyConnection) -> None:
-    """`cur_<table>`: rows of files in force (ledger status accepted/partly_accepted), not rejected.
+    """`loads_in_force`: the loads whose rows are in force, and `cur_<table>`: their rows, not rejected.
 
     A file in force is an accepted file of its sender's latest month (up to the run's reporting
-    month) for its scope; superseded, duplicate and quarantined files are never in force.
+    month) for its scope; superseded, duplicate and quarantined files are never in force. The
+    stages read these rows frozen (pipelines.inforce keeps a copy in step with `loads_in_force`).
     """
+    con.execute("""
+        CREATE OR REPLACE VIEW loads_in_force AS
+        SELECT DISTINCT l.file_hash, l.load_id FROM ledger l
+        WHERE l.status IN ('accepted', 'partly_accepted')
+          AND l.month = (
+            SELECT max(l2.month) FROM ledger l2
+            WHERE l2.office = l.office AND l2.scope = l.scope
+              AND l2.status IN ('accepted', 'partly_accepted')
+              AND l2.month <= coalesce((SELECT max(reporting_month) FROM run_context), l2.month))
+    """)
     for table in REGISTRY_TABLES + SECTOR_TABLES:
         con.execute(f"""
             CREATE OR REPLACE VIEW cur_{table} AS
             SELECT n.* FROM {norm_table(table)} n
-            JOIN ledger l ON l.file_hash = n.file_hash AND l.load_id = n.load_id
-            WHERE l.status IN ('accepted', 'partly_accepted') AND n.outcome <> 'rejected'
-              AND l.month = (
-                SELECT max(l2.month) FROM ledger l2
-                WHERE l2.office = l.office AND l2.scope = l.scope
-                  AND l2.status IN ('accepted', 'partly_accepted')
-                  AND l2.month <= coalesce((SELECT max(reporting_month) FROM run_context), l2.month))
+            JOIN loads_in_force l ON l.file_hash = n.file_hash AND l.load_id = n.load_id
+            WHERE n.outcome <> 'rejected'
         """)

@@ -29,10 +29,8 @@ GX plumbing (one ephemeral context, suites built once per process): pipelines/ex
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,14 +45,14 @@ from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import decide_layer, render_expectations, write_expectations
 from pipelines.findings import insert_findings
 from pipelines.fingerprints import Fingerprints
+from pipelines.inforce import frozen_content, frozen_in_force
 from pipelines.kept import KeptChecks
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
 from pipelines.snapshot import lit, macro_sql
 from pipelines.specs import load_specs
-from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
-__all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "frozen_in_force", "load_catalogue", "load_rules",
+__all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "load_catalogue", "load_rules",
            "render_expectations", "run_checks", "run_gate", "run_reader_checks", "store_findings", "write_expectations"]
 CHECKS_DIR = ROOT / "warehouse" / "checks"
 READER_CHECK = "reader.sql"   # the check rows of every `check: reader` rule (F, A)
@@ -110,35 +108,6 @@ def run_gate(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, *,
     rules = [r for r in load_rules(rules_path).values() if r.section == "E" and r.layer]
     summary = _run(con, run_id, gx_dir, rules, checks_dir, rules_path)
     return [r.id for r in rules if r.severity == "blocking" and summary.findings[r.id]]
-
-
-_FROZEN: dict[int, dict[str, str]] = {}   # connection (id) whose rows in force are frozen -> their content hashes
-
-
-@contextlib.contextmanager
-def frozen_in_force(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The rows in force, frozen for a stage: TEMP tables `cur_<table>` shadow the views (one
-    evaluation each instead of one per check, and true row counts for the join planner); dropped
-    afterwards. The views' inputs (ledger, run_context) do not change while the block runs. Nested,
-    the outermost block's tables serve: a run freezes once for link, validate and publish
-    (`steps.rows_in_force`; 2-3 s at city scale)."""
-    if id(con) in _FROZEN:
-        yield
-        return
-    for table in REGISTRY_TABLES + SECTOR_TABLES:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE cur_{table} AS SELECT * FROM main.cur_{table}").fetchall()
-    _FROZEN[id(con)] = {}
-    try:
-        yield
-    finally:
-        del _FROZEN[id(con)]
-        for table in REGISTRY_TABLES + SECTOR_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS temp.main.cur_{table}").fetchall()
-
-
-def frozen_content(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
-    """The content hashes of the frozen rows in force (pipelines.fingerprints), while frozen."""
-    return _FROZEN.get(id(con))
 
 
 def _require_inputs(con: duckdb.DuckDBPyConnection) -> None:

@@ -32,7 +32,6 @@ from pipelines.validate import (
     CHECKS_DIR,
     RULES_PATH,
     CheckSummary,
-    frozen_in_force,
     load_catalogue,
     load_rules,
     run_checks,
@@ -881,18 +880,3 @@ def test_reader_rules_are_decided_in_the_reader_layers() -> None:
     reader = {r.id: r.layer for r in load_rules().values() if r.check == "reader"}
     assert {r for r, layer in reader.items() if layer == ["files"]} == {f"F{i}" for i in range(1, 11)} | {"A4"}
     assert {r for r, layer in reader.items() if layer == ["sender_rows"]} == {f"A{i}" for i in range(1, 10)} - {"A4"}
-
-
-def test_a_nested_freeze_uses_the_outer_one_and_the_outer_one_cleans_up() -> None:
-    """A run freezes the rows in force once for validate and publish (steps.rows_in_force): the
-    checks' and the candidate build's own freezes then reuse those tables instead of copying again."""
-    con = duckdb.connect()
-    create_working_tables(con)
-    with frozen_in_force(con):
-        con.execute("INSERT INTO temp.main.cur_registry_household (row_uid) VALUES ('outer')")
-        with frozen_in_force(con):   # what run_checks and build_candidate do inside a run
-            assert con.execute("SELECT row_uid FROM cur_registry_household").fetchall() == [("outer",)]
-        assert con.execute("SELECT count(*) FROM cur_registry_household").fetchall() == [(1,)]
-    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
-    with frozen_in_force(con):   # frozen anew: the views' rows, not the outer block's
-        assert con.execute("SELECT count(*) FROM cur_registry_household").fetchall() == [(0,)]
