@@ -738,6 +738,8 @@ def test_a_rebuild_keeps_known_pseudonyms_computes_new_ones_and_drops_gone_ones(
     ("旧号612526650101001；手机13812345678/13987654321", "旧号6125*******1001；手机138****5678/139****4321"),
     ("ID611025200501010011号", "ID6110**********0011号"),
     ("村代码611025100201，户编号1234567890123456789012", "村代码611025100201，户编号1234567890123456789012"),
+    ("电话1381234567（十位）", "电话1381234567（十位）"),
+    ("张三", "张三"),
     (None, None),
 ])
 def test_mask_text(built: duckdb.DuckDBPyConnection, text: str | None, masked: str | None) -> None:
