@@ -12,7 +12,7 @@ file at a time), a Dask cluster with --workers or --dask-address.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -55,17 +55,35 @@ attach_artifacts = io_task(artifacts.publish_artifacts, "artifacts")
 AHEAD = 3   # files read or normalized ahead of the one being committed
 
 
-def each(step: Any, calls: Iterable[tuple[Any, ...]], ahead: int = AHEAD) -> Iterator[Any]:
+def each(step: Any, calls: Iterable[tuple[Any, ...]], ahead: int = AHEAD, weights: Sequence[int] | None = None,
+         budget: int | None = None) -> Iterator[Any]:
     """Run `step` on each argument tuple on the flow's task runner, results in order, with `ahead`
     more submitted while the caller uses one: the next files are read (or normalized) while this
-    process commits the previous one, and finished files wait in memory only briefly."""
-    pending: deque[Any] = deque()
-    for args in calls:
-        pending.append(step.submit(*args))
+    process commits the previous one, and finished files wait in memory only briefly. With
+    `weights` (one per call, e.g. its rows) and a `budget`, the next call is taken from `calls`
+    (which may fetch its data) only once the calls pending weigh at most `budget` with it; a call
+    heavier than the budget runs with none pending."""
+    pending: deque[tuple[Any, int]] = deque()
+    weighed = iter(weights) if weights is not None else None
+    held = 0
+    calls = iter(calls)
+    while True:
+        weight = next(weighed, 0) if weighed is not None else 0
+        while pending and budget is not None and held + weight > budget:
+            done, w = pending.popleft()
+            held -= w
+            yield done.result()
+        args = next(calls, None)
+        if args is None:
+            break
+        pending.append((step.submit(*args), weight))
+        held += weight
         if len(pending) > ahead:
-            yield pending.popleft().result()
+            done, w = pending.popleft()
+            held -= w
+            yield done.result()
     while pending:
-        yield pending.popleft().result()
+        yield pending.popleft()[0].result()
 
 
 def flow_for(workers: int = 0, address: str | None = None) -> Any:
@@ -124,7 +142,10 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     with timings("normalize"), steps.normalize_memory(ws):
         landed = steps.landed_files(ws)
         fetched = (steps.fetch_one(ws, ref) + (as_of,) for ref, _load in landed)
-        for i, ((ref, _load), done) in enumerate(zip(landed, each(normalize_rows, fetched), strict=True)):
+        rows = steps.landed_rows(ws)   # the files normalized ahead hold at most `normalize_rows_ahead` rows
+        weights = [rows.get(load, 0) for _ref, load in landed]
+        normalized = each(normalize_rows, fetched, weights=weights, budget=ws.settings().warehouse.normalize_rows_ahead)
+        for i, ((ref, _load), done) in enumerate(zip(landed, normalized, strict=True)):
             commit_normalized(ws, run_id, ref, done)
             report("normalizing", i + 1, len(landed))
     with timings("link"):

@@ -219,6 +219,15 @@ def landed_files(ws: Workspace) -> list[tuple[FileRef, str]]:
     return [(FileRef(h, p), load) for h, p, load in rows]
 
 
+def landed_rows(ws: Workspace) -> dict[str, int]:
+    """Landed rows per load not yet normalized (what normalizing it holds in memory grows with them)."""
+    with working(ws) as con:
+        rows = con.execute("""SELECT r.load_id, count(*) FROM landed_row r
+                              WHERE r.load_id IN (SELECT load_id FROM ledger WHERE status = 'landed')
+                              GROUP BY r.load_id""").fetchall()
+    return {load: int(n) for load, n in rows}
+
+
 def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
     """Derived from what went into it: every file taken in or quarantined, the configuration, the month."""
     files = con.execute("""SELECT file_hash, status FROM ledger WHERE status <> 'duplicate'

@@ -52,9 +52,11 @@ class Warehouse(BaseModel):
     `validate_memory_limit` holds while the validate stage runs: its SQL needs less, and GX's
     frames then live in the same process (a province's validate stage alone peaked at 5,589 MiB
     with 3 GB, DuckDB holding 2.8 GB, mostly cached pages of tables already read; 4,444 MiB with 2 GB).
-    `normalize_memory_limit` holds while files are normalized, three of them ahead in the same
+    `normalize_memory_limit` holds while files are normalized, up to three of them ahead in the same
     process (a province run peaked there at 5,539 and 5,729 MiB with 3 GB; 5,356 MiB, in land, with
-    2 GB). Land is left at `memory_limit`: its peak did not change, and a city's land took 57-59 s
+    2 GB). `normalize_rows_ahead` bounds the landed rows of the files normalized ahead (besides the
+    one being committed; a larger file goes alone): a province's seven registry files of ≈ 440,000
+    rows each came four ahead. Land is left at `memory_limit`: its peak did not change, and a city's land took 57-59 s
     with 2 GB against 47-51 s without.
     `checkpoint_threshold`: the write-ahead log's size at which DuckDB checkpoints. Its default,
     16 MB, checkpointed dozens of times while a city's files were landed and normalized (a city
@@ -66,6 +68,7 @@ class Warehouse(BaseModel):
     memory_limit: MEMORY = "3GB"
     validate_memory_limit: MEMORY = "2GB"
     normalize_memory_limit: MEMORY = "2GB"
+    normalize_rows_ahead: Annotated[int, Field(ge=1)] = 1_000_000
     checkpoint_threshold: SIZE = "256MB"
     threads: Annotated[int, Field(ge=1)] | None = None   # default: one per core
 
