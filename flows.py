@@ -131,7 +131,9 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
     with timings("land"):
-        shaped = each(shape_one, ((job,) for job in steps.read_jobs(ws, received)))
+        jobs = steps.read_jobs(ws, received)   # the files read ahead hold at most `read_ahead_mb` of files
+        shaped = each(shape_one, ((job,) for job in jobs), weights=[job.size for job in jobs],
+                      budget=ws.settings().warehouse.read_ahead_mb * 1_000_000)
         for i, (ref, result) in enumerate(zip(received, shaped, strict=True)):
             land_shaped(ws, run_id, ref, result)
             report("reading", i + 1, len(received))

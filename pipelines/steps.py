@@ -135,6 +135,11 @@ class ReadJob:
     limits: Limits
     counties: dict[str, str]
 
+    @property
+    def size(self) -> int:
+        """The file's bytes (what reading it holds in memory grows with them); 0 when it is gone."""
+        return self.path.stat().st_size if self.path.exists() else 0
+
 
 def read_jobs(ws: Workspace, refs: list[FileRef]) -> list[ReadJob]:
     limits = ws.settings().limits   # read onetable.yaml once, not per file

@@ -56,7 +56,9 @@ class Warehouse(BaseModel):
     process (a province run peaked there at 5,539 and 5,729 MiB with 3 GB; 5,356 MiB, in land, with
     2 GB). `normalize_rows_ahead` bounds the landed rows of the files normalized ahead (besides the
     one being committed; a larger file goes alone): a province's seven registry files of ≈ 440,000
-    rows each came four ahead. Land is left at `memory_limit`: its peak did not change, and a city's land took 57-59 s
+    rows each came four ahead. `read_ahead_mb` bounds, the same way, the bytes of the files read
+    ahead while one is landed: a province's registry files are 17-49 MB of xlsx each, many times
+    that as cells in memory (land peaked at 5,429-5,639 MB). Land is left at `memory_limit`: its peak did not change, and a city's land took 57-59 s
     with 2 GB against 47-51 s without.
     `checkpoint_threshold`: the write-ahead log's size at which DuckDB checkpoints. Its default,
     16 MB, checkpointed dozens of times while a city's files were landed and normalized (a city
@@ -69,6 +71,7 @@ class Warehouse(BaseModel):
     validate_memory_limit: MEMORY = "2GB"
     normalize_memory_limit: MEMORY = "2GB"
     normalize_rows_ahead: Annotated[int, Field(ge=1)] = 1_000_000
+    read_ahead_mb: Annotated[int, Field(ge=1)] = 100
     checkpoint_threshold: SIZE = "256MB"
     threads: Annotated[int, Field(ge=1)] | None = None   # default: one per core
 

@@ -41,6 +41,7 @@ BAD = [   # onetable.yaml, what the message must say
     ("warehouse:\n  checkpoint_threshold: 10%\n", "`warehouse.checkpoint_threshold`: String should match"),
     ("warehouse:\n  normalize_memory_limit: half\n", "`warehouse.normalize_memory_limit`: String should match"),
     ("warehouse:\n  normalize_rows_ahead: 0\n", "`warehouse.normalize_rows_ahead`: Input should be greater than or equal to 1"),
+    ("warehouse:\n  read_ahead_mb: 1.5GB\n", "`warehouse.read_ahead_mb`: Input should be a valid integer"),
 ]
 
 
