@@ -23,7 +23,7 @@ from collections.abc import Iterator
 import duckdb
 
 from pipelines.fingerprints import Fingerprints
-from pipelines.snapshot import column_types, run
+from pipelines.snapshot import column_types, lit, run
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 
 SCHEMA = "inforce"
@@ -95,20 +95,20 @@ def _sync_table(con: duckdb.DuckDBPyConnection, table: str, rebuild: bool) -> st
     target, source = f"{SCHEMA}.{table}", norm_table(table)
     if rebuild or column_types(con, None, table, SCHEMA) != column_types(con, None, source):
         run(con, f"CREATE OR REPLACE TABLE {target} AS FROM {source} LIMIT 0")
-        run(con, f"DELETE FROM {HELD} WHERE tbl = {_lit(table)}")
+        run(con, f"DELETE FROM {HELD} WHERE tbl = {lit(table)}")
     run(con, f"""CREATE OR REPLACE TEMP TABLE onetable_fresh AS
                  SELECT n.file_hash, n.load_id, count(*) AS n, sum(hash(n)::HUGEINT) AS h
                  FROM {source} n JOIN temp.main.onetable_loads l ON l.file_hash = n.file_hash AND l.load_id = n.load_id
                  WHERE n.outcome <> 'rejected' GROUP BY ALL""")
-    held = f"SELECT file_hash, load_id, n, h FROM {HELD} WHERE tbl = {_lit(table)}"
+    held = f"SELECT file_hash, load_id, n, h FROM {HELD} WHERE tbl = {lit(table)}"
     run(con, f"CREATE OR REPLACE TEMP TABLE onetable_stale AS {held} EXCEPT SELECT * FROM temp.main.onetable_fresh")
     run(con, f"CREATE OR REPLACE TEMP TABLE onetable_missing AS FROM temp.main.onetable_fresh EXCEPT {held}")
     for kept in (target, HELD):
-        run(con, f"DELETE FROM {kept} t WHERE {'' if kept == target else f'tbl = {_lit(table)} AND '}EXISTS "
+        run(con, f"DELETE FROM {kept} t WHERE {'' if kept == target else f'tbl = {lit(table)} AND '}EXISTS "
                  "(SELECT 1 FROM temp.main.onetable_stale x WHERE x.file_hash = t.file_hash AND x.load_id = t.load_id)")
     run(con, f"INSERT INTO {target} SELECT n.* FROM {source} n JOIN temp.main.onetable_missing m "
              "ON m.file_hash = n.file_hash AND m.load_id = n.load_id WHERE n.outcome <> 'rejected'")
-    run(con, f"INSERT INTO {HELD} SELECT {_lit(table)}, * FROM temp.main.onetable_missing")
+    run(con, f"INSERT INTO {HELD} SELECT {lit(table)}, * FROM temp.main.onetable_missing")
     shape = con.execute(f"DESCRIBE SELECT * FROM {target}").fetchall()
     totals = con.execute("SELECT coalesce(sum(n), 0), sum(h) FROM temp.main.onetable_fresh").fetchall()
     for temp in ("fresh", "stale", "missing"):
@@ -119,6 +119,3 @@ def _sync_table(con: duckdb.DuckDBPyConnection, table: str, rebuild: bool) -> st
         return _sync_table(con, table, rebuild=True)
     return Fingerprints.digest(shape, [(int(totals[0][0]), totals[0][1])])
 
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"

@@ -11,7 +11,7 @@ from pipelines.errors import OnetableError
 from pipelines.fingerprints import relations_read
 from pipelines.inforce import frozen_content
 from pipelines.schema import ROOT
-from pipelines.snapshot import update_rows
+from pipelines.snapshot import lit, update_rows
 from pipelines.store import SECTOR_TABLES
 from pipelines.workspace import Workspace
 
@@ -60,7 +60,7 @@ def link_rows(con: duckdb.DuckDBPyConnection, sql_dir: Path = ROOT / "warehouse"
     tables = None if rewrite or basis is None else _changed_tables(con, basis)
     if tables == []:
         return int(con.execute("SELECT count(*) FROM link").fetchall()[0][0])
-    listed = None if tables is None else ", ".join(map(_lit, tables))
+    listed = None if tables is None else ", ".join(map(lit, tables))
     scope = None if listed is None else f"tbl IN ({listed})"
     forget = "" if listed is None else f" WHERE name IN ({listed})"
     con.execute(f"DELETE FROM link_basis{forget}").fetchall()   # a crash from here: linked again next run
@@ -96,6 +96,3 @@ def _changed_tables(con: duckdb.DuckDBPyConnection, basis: dict[str, str]) -> li
         return None
     return changed
 
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"

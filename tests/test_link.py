@@ -78,3 +78,7 @@ def test_inside_a_freeze_only_the_sector_tables_whose_rows_changed_are_linked_ag
             assert moved <= relinked, change
         assert con.execute("SELECT count(*) FROM link_basis").fetchall() == [(basis,)]
     assert "health" in moved   # the registry change moved a health row's link
+    # relinking a table relies on link's `tbl` naming the table its row came from
+    read = {t.removeprefix("cur_") for t in relations_read(con, select).tables}
+    assert {t for (t,) in con.execute("SELECT DISTINCT tbl FROM link").fetchall()} == read - {
+        "registry_person", "registry_household"}
