@@ -47,16 +47,22 @@ def _copy_is_view(con: duckdb.DuckDBPyConnection) -> None:
         assert hashes[f"cur_{table}"] == prints.content_hash(f"SELECT * FROM main.cur_{table}"), table
 
 
-def _rowids(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
-    return {t: [r for (r,) in con.execute(f"SELECT rowid FROM inforce.{t} ORDER BY rowid").fetchall()] for t in TABLES}
-
-
-def test_the_copy_follows_every_kind_of_change_and_moves_only_what_changed() -> None:
+def _built() -> tuple[duckdb.DuckDBPyConnection, World]:
+    """A working database holding test_validate's world (every B-D case), one file per table."""
     world = World()
     for fn in CASES.values():
         fn(world)
     con = duckdb.connect()
     build(con, world)
+    return con, world
+
+
+def _rowids(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+    return {t: [r for (r,) in con.execute(f"SELECT rowid FROM inforce.{t} ORDER BY rowid").fetchall()] for t in TABLES}
+
+
+def test_the_copy_follows_every_kind_of_change_and_moves_only_what_changed() -> None:
+    con, world = _built()
     with frozen_in_force(con):
         _copy_is_view(con)
     filled = [t for t in TABLES if world.rows.get(t)]
@@ -101,11 +107,7 @@ def test_rows_no_load_accounts_for_are_dropped_with_a_warning(caplog: pytest.Log
 def test_a_failed_sync_leaves_the_copy_as_it_was() -> None:
     """The copy and its record move in one transaction: a failure half-way leaves both as before
     (here `norm_screening` is gone, so the last table fails)."""
-    world = World()
-    for fn in CASES.values():
-        fn(world)
-    con = duckdb.connect()
-    build(con, world)
+    con, _ = _built()
     sync_in_force(con)
     held = con.execute(f"SELECT * FROM {HELD} ORDER BY ALL").fetchall()
     con.execute("UPDATE norm_relocation SET site_name = '改'")
@@ -118,11 +120,7 @@ def test_a_failed_sync_leaves_the_copy_as_it_was() -> None:
 
 def test_inside_a_callers_transaction_the_sync_is_part_of_it() -> None:
     """A test (or a step) that opened a transaction keeps it: the sync neither commits nor aborts it."""
-    world = World()
-    for fn in CASES.values():
-        fn(world)
-    con = duckdb.connect()
-    build(con, world)
+    con, _ = _built()
     sync_in_force(con)
     con.execute("BEGIN")
     con.execute("UPDATE norm_relocation SET site_name = '改'")
