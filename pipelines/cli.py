@@ -53,7 +53,9 @@ def _run(home: Path, month: str | None, poll: bool = False, bars: bool = False, 
 
     configure_prefect(home / "state")
     from flows import flow_for
+    from pipelines.orchestrate import freeze_imports
 
+    freeze_imports()
     try:
         with _progress_bars(bars and console.is_terminal):
             return flow_for(workers, address)(str(home), month, stable_only=poll, parallel=bool(workers or address),

@@ -46,9 +46,11 @@ from pipelines.workspace import Workspace
 
 DEPLOYMENTS = ("inbox-poll", "nightly-rebuild", "monthly-publication")
 FLOW_NAME = "onetable-run"
-# imported once by the forkserver: modules only (no connection, no thread, no configuration)
+# imported once by the forkserver: modules only (no connection, no thread, no configuration); the
+# last one freezes what the others made (pipelines.orchestrate.freeze_imports)
 PRELOAD = ("flows", "pipelines.expect", "great_expectations", "great_expectations.expectations",
-           "great_expectations.validator.v1_validator", "great_expectations.execution_engine.pandas_execution_engine")
+           "great_expectations.validator.v1_validator", "great_expectations.execution_engine.pandas_execution_engine",
+           "pipelines.preloaded")
 
 
 class _Forkserver:

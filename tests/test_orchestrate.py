@@ -1,7 +1,9 @@
-"""A new Prefect home is seeded with the schema Prefect's migrations build (pipelines/prefect_schema.sql)."""
+"""A new Prefect home is seeded with the schema Prefect's migrations build (pipelines/prefect_schema.sql);
+a run tunes the garbage collector and gives it back."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from importlib.metadata import version
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 
 from pipelines.orchestrate import (
     PREFECT_SCHEMA,
+    RUN_GC_THRESHOLD,
+    collector_for_run,
     migrate_prefect_database,
     schema_facts,
     seed_prefect_database,
@@ -55,3 +59,28 @@ def test_another_prefect_version_migrates_as_usual(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr("pipelines.orchestrate.version", lambda _package: "3.99.0")
     assert not seed_prefect_database(tmp_path)
     assert not (tmp_path / "prefect.db").exists()
+
+
+def test_a_run_tunes_the_collector_and_gives_it_back() -> None:
+    before = gc.get_threshold()
+    with collector_for_run() as tally:
+        assert gc.get_threshold() == RUN_GC_THRESHOLD
+        cycle: list[object] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1          # the cycle is found, and the full collection counted
+        gc.collect(0)
+    assert gc.get_threshold() == before
+    assert tally["threshold"] == list(RUN_GC_THRESHOLD)
+    assert tally["collections"][2] >= 1 and tally["collections"][0] >= 1
+    assert all(isinstance(s, float) and s >= 0 for s in tally["seconds"])
+    counted = list(tally["collections"])
+    gc.collect()
+    assert tally["collections"] == counted   # the tally stops with the run
+
+
+def test_the_collector_is_given_back_when_the_run_fails() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError, match="stage failed"), collector_for_run():
+        raise RuntimeError("stage failed")
+    assert gc.get_threshold() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -163,6 +164,8 @@ def test_every_run_carries_its_artifacts(served, polls):
     assert "**published**" in summary and "户数" in summary and "outbox" in summary and "stage seconds" in summary
     # forked from the forkserver of `onetable serve`, which imported GX once (pipelines.serve.start_warm_runs)
     assert "process: forked from the warm forkserver of `onetable serve`; Great Expectations already imported" in summary
+    frozen = re.search(r"; ([\d,]+) objects of its imports frozen", summary)   # pipelines.preloaded
+    assert frozen and int(frozen.group(1).replace(",", "")) > 100_000, summary
     registry = next(a["data"] for a in arts if a["key"] == "sender-registry")
     registry = json.loads(registry) if isinstance(registry, str) else registry   # the API stores tables as JSON text
     assert registry[0]["files_in_force"] == 1 and registry[0]["rows_read"] > 40
