@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
-from pipelines.orchestrate import collector_for_run, dask_runner, describe_process, share_api_with_workers
+from pipelines.orchestrate import count_collections, dask_runner, describe_process, share_api_with_workers
 from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
 
@@ -111,7 +111,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
     if parallel:
         share_api_with_workers()
-    with collector_for_run() as collector, writer_lock(ws, wait=True):
+    with count_collections() as collector, writer_lock(ws, wait=True):
         with steps.shared_connection(ws):
             result = _stages(ws, run_id, started, month, stable_only, recompute)
         timer = result.pop("timer")

@@ -25,10 +25,6 @@ from pathlib import Path
 from typing import Any
 
 PREFECT_SCHEMA = Path(__file__).with_name("prefect_schema.sql")
-# Python's cyclic garbage collector during a run (gc.set_threshold): a young collection every 100,000
-# net new container objects instead of 700, an older one every 50 of them, the full one after 10 of
-# those. See collector_for_run.
-RUN_GC_THRESHOLD = (100_000, 50, 10)
 _HEADER = "-- Prefect {version}: its database schema as its migrations leave it (pipelines.orchestrate)\n"
 
 
@@ -160,17 +156,16 @@ def freeze_imports() -> None:
 
 
 @contextmanager
-def collector_for_run() -> Iterator[dict[str, Any]]:
-    """The cyclic garbage collector at RUN_GC_THRESHOLD for a run, restored after it; yields its tally
-    (collections and seconds per generation), filled in as the run goes.
+def count_collections() -> Iterator[dict[str, Any]]:
+    """Count the cyclic garbage collector's work during a run: yields its tally (the threshold,
+    collections and seconds per generation), filled in as the run goes, for the run's result.
 
-    With Python's default (700, 10, 10) the collector went over every object alive again and again:
-    the parsed rows of the files read ahead (a list per row), and the 350,000 objects that importing
-    Prefect and GX leaves (1.5-2.4 s per full collection here). City run, warm process: 22 full
-    collections took 33.5 s and the young ones 5.9 s; at this threshold 91 collections took 6.4 s
-    and the run's stages 159 s instead of 242 s (a collection stops every thread). Garbage in cycles
-    waits longer; reference counting frees everything else at once, as before."""
-    tally: dict[str, Any] = {"threshold": list(RUN_GC_THRESHOLD), "collections": [0, 0, 0], "seconds": [0.0, 0.0, 0.0]}
+    Python's default threshold (700, 10, 10) stays. A run at (100000, 50, 10) had its city stages
+    take 159 s instead of 242 s in one warm process, but a province run then peaked at 7,665 MiB
+    against 5,297 before: garbage in cycles (Prefect's futures holding a file's rows among it)
+    waited for a collection that seldom came. freeze_imports takes the imports out of every
+    collection instead."""
+    tally: dict[str, Any] = {"threshold": list(gc.get_threshold()), "collections": [0, 0, 0], "seconds": [0.0, 0.0, 0.0]}
     began = [0.0]
 
     def count(phase: str, info: dict[str, int]) -> None:
@@ -180,12 +175,9 @@ def collector_for_run() -> Iterator[dict[str, Any]]:
         tally["collections"][info["generation"]] += 1
         tally["seconds"][info["generation"]] += time.perf_counter() - began[0]
 
-    saved = gc.get_threshold()
-    gc.set_threshold(*RUN_GC_THRESHOLD)
     gc.callbacks.append(count)
     try:
         yield tally
     finally:
         gc.callbacks.remove(count)
-        gc.set_threshold(*saved)
         tally["seconds"] = [round(s, 2) for s in tally["seconds"]]

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -19,7 +20,6 @@ import duckdb
 import pytest
 
 from pipelines.generate import generate_world
-from pipelines.orchestrate import RUN_GC_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKER = ROOT.parent / "shared" / "tools" / "check_published.py"
@@ -69,12 +69,12 @@ def test_the_run_published_a_version(world):
     assert world["result"]["reporting_month"] == "2018-08"
 
 
-def test_the_run_collected_garbage_at_the_run_threshold(world):
+def test_the_run_counted_its_garbage_collections_with_the_imports_frozen(world):
     collector = world["result"]["gc"]
-    assert collector["threshold"] == list(RUN_GC_THRESHOLD)
-    young, older, full = collector["collections"]
-    assert young >= 1                  # a demo run allocates millions of objects
-    assert older <= 1 and full == 0    # Python's default made 63 and 3 (6.1 s of 44.4 s in the stages)
+    assert collector["threshold"] == [700, 10, 10]    # Python's default (pipelines.orchestrate.count_collections)
+    assert collector["collections"][0] >= 1          # a demo run allocates millions of objects
+    frozen = re.search(r"; ([\d,]+) objects of its imports frozen", world["result"]["process"])   # by `onetable run`
+    assert frozen and int(frozen.group(1).replace(",", "")) > 100_000, world["result"]["process"]
 
 
 def test_row_accounting_per_file(world):

@@ -1,5 +1,5 @@
 """A new Prefect home is seeded with the schema Prefect's migrations build (pipelines/prefect_schema.sql);
-a run tunes the garbage collector and gives it back."""
+a run counts the garbage collector's work."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pytest
 
 from pipelines.orchestrate import (
     PREFECT_SCHEMA,
-    RUN_GC_THRESHOLD,
-    collector_for_run,
+    count_collections,
     migrate_prefect_database,
     schema_facts,
     seed_prefect_database,
@@ -61,17 +60,16 @@ def test_another_prefect_version_migrates_as_usual(tmp_path: Path, monkeypatch: 
     assert not (tmp_path / "prefect.db").exists()
 
 
-def test_a_run_tunes_the_collector_and_gives_it_back() -> None:
+
+def test_a_run_counts_the_collectors_work_and_leaves_its_threshold() -> None:
     before = gc.get_threshold()
-    with collector_for_run() as tally:
-        assert gc.get_threshold() == RUN_GC_THRESHOLD
+    with count_collections() as tally:
         cycle: list[object] = []
         cycle.append(cycle)
         del cycle
         assert gc.collect() >= 1          # the cycle is found, and the full collection counted
         gc.collect(0)
-    assert gc.get_threshold() == before
-    assert tally["threshold"] == list(RUN_GC_THRESHOLD)
+    assert gc.get_threshold() == before and tally["threshold"] == list(before)
     assert tally["collections"][2] >= 1 and tally["collections"][0] >= 1
     assert all(isinstance(s, float) and s >= 0 for s in tally["seconds"])
     counted = list(tally["collections"])
@@ -79,8 +77,8 @@ def test_a_run_tunes_the_collector_and_gives_it_back() -> None:
     assert tally["collections"] == counted   # the tally stops with the run
 
 
-def test_the_collector_is_given_back_when_the_run_fails() -> None:
-    before = gc.get_threshold()
-    with pytest.raises(RuntimeError, match="stage failed"), collector_for_run():
+def test_the_count_stops_when_the_run_fails() -> None:
+    callbacks = list(gc.callbacks)
+    with pytest.raises(RuntimeError, match="stage failed"), count_collections():
         raise RuntimeError("stage failed")
-    assert gc.get_threshold() == before
+    assert gc.callbacks == callbacks
