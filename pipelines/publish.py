@@ -2,7 +2,8 @@
 
 Candidates: schema `pub` of the working database (pub.household, person, village, metrics, issues from
 warehouse/published/<object>.sql, typed by schemas/published.yaml; helpers pub.place_match,
-pub.files_in_force, pub.pseudonym (never published), pub.metrics_previous for E6); E checks:
+pub.files_in_force, pub.household_members, pub.pseudonym (never published), pub.metrics_previous
+for E6); E checks:
 warehouse/checks/e1..e6.sql. The analysts' file is written aside (pipelines.snapshot: storage v1.4.0,
 history tables, the `changes` view, comments, Parquet snapshots), then os.replace()d over
 warehouse/published.duckdb: open readers keep the old file.
@@ -58,7 +59,8 @@ from pipelines.status import due_days, register_calendar
 
 __all__ = ["CANDIDATE", "HISTORY", "PUBLISHED_AS", "STORAGE_VERSION", "TABLES", "VIEWS", "published_columns"]
 CHECKS_DIR = SQL_DIR.parent / "checks"
-OBJECTS = ["place_match", "files_in_force", "person", "household", "village", "metrics", "issues", "submissions"]
+OBJECTS = ["place_match", "files_in_force", "person", "household_members", "household", "village", "metrics", "issues",
+           "submissions"]
 BLOCKING = ["e1", "e2", "e3", "e4", "e5"]
 WARNING = ["e6"]
 _LETTERS = str.maketrans("0123456789abcdef", "ABCDEFGHIJKLMNOP")

@@ -37,7 +37,8 @@ def test_the_published_sql_reads_what_it_says() -> None:
     read = {name: relations_read(con, read_sql(SQL_DIR / f"{name}.sql")).tables for name in OBJECTS}
     assert {"cur_registry_person", "cur_health", "cur_education", "link", "pub.place_match",
             "pub.pseudonym", "run_context"} <= set(read["person"])
-    assert "cur_relocation" not in read["person"] and {"cur_relocation", "pub.person"} <= set(read["household"])
+    assert "cur_relocation" not in read["person"] and read["household_members"] == ["pub.person"]
+    assert {"cur_relocation", "pub.household_members"} <= set(read["household"]) and "pub.person" not in read["household"]
 
 
 def test_sql_that_does_not_parse_is_an_error() -> None:

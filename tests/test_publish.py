@@ -757,11 +757,12 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...
     ("UPDATE link SET household_id = 'H01' WHERE tbl = 'relocation'",        # another sender's link rows
      {"household", "village", "metrics"}),
     ("UPDATE norm_health SET basic_medical_insurance = '未参保'",
-     {"files_in_force", "person", "household", "village", "metrics", "issues"}),
-    ("UPDATE run_context SET as_of = DATE '2019-08-31'", {"person", "household", "village", "metrics"}),
+     {"files_in_force", "person", "household_members", "household", "village", "metrics", "issues"}),
+    ("UPDATE run_context SET as_of = DATE '2019-08-31'", {"person", "household_members", "household", "village",
+                                                           "metrics"}),
     ("UPDATE run_context SET run_id = 'run9', version_id = 'v9'", {"metrics", "issues"}),   # every run
     ("UPDATE place SET village_name = '西华' WHERE village_code = '611025100201'",
-     {"place_match", "person", "household", "village", "metrics"}),
+     {"place_match", "person", "household_members", "household", "village", "metrics"}),
     ("UPDATE ledger SET file_name = 'x.xlsx' WHERE office = 'relocation'", {"issues", "submissions"}),
     ("UPDATE finding SET message = 'm2' WHERE rule = 'C8'", {"issues", "submissions"}),
 ])

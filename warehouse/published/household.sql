@@ -1,6 +1,7 @@
 -- pub.household: the one table. One row per registry household in force (cur_registry_household),
 -- every sender's indicators converged onto it (contract.md "Where a value comes from"), the
--- income components and the exit check (contract.md "The exit check"). Built after pub.person.
+-- income components and the exit check (contract.md "The exit check"). Built after pub.person and
+-- pub.household_members (its members' figures).
 -- Household-level senders (housing, relocation, industry, infrastructure) are tied through `link`;
 -- of several rows for one household the latest month, then the first row_uid, is used.
 WITH ctx AS (SELECT as_of, income_line FROM run_context LIMIT 1),
@@ -31,26 +32,6 @@ industry AS (
            coalesce(sum(i.operating_income), 0) AS income_operating,
            coalesce(sum(i.dividend_income), 0) AS income_dividends
     FROM cur_industry i JOIN lk USING (row_uid) GROUP BY lk.household_id),
-members AS (
-    SELECT p.household_id, count(*) AS member_count,
-           count(*) FILTER (WHERE p.education_source IS NOT NULL) AS students,
-           count(*) FILTER (WHERE p.enrolment_status = '辍学' AND p.age BETWEEN 6 AND 15) AS dropouts_6_15,
-           pub.sources(list(p.education_source)) AS education_source,
-           count(*) FILTER (WHERE p.insured_both) AS members_insured,
-           count(*) FILTER (WHERE NOT p.insured_both) AS members_uninsured,
-           count(*) FILTER (WHERE p.insured_both IS NULL) AS members_insurance_unknown,
-           pub.sources(flatten(list(string_split(p.insurance_source, ',')))) AS insurance_source,
-           list_sort(list_distinct(flatten(list(p.assistance_types)))) AS assistance_types,
-           count(*) FILTER (WHERE p.is_deceased) AS deceased_members,
-           list_sort(list_distinct(flatten(list(p.screening_categories)))) AS screening_categories,
-           pub.sources(list(p.screening_source)) AS screening_source,
-           count(*) FILTER (WHERE p.is_forest_ranger) AS forest_rangers,
-           count(*) FILTER (WHERE p.income_wages_source IS NOT NULL) AS workers,
-           sum(p.income_wages) AS income_wages, pub.sources(list(p.income_wages_source)) AS income_wages_source,
-           sum(p.income_transfers) AS income_transfers,
-           pub.sources(list(p.income_transfers_source)) AS income_transfers_source,
-           sum(p.income_eco) AS income_eco, pub.sources(list(p.income_eco_source)) AS income_eco_source
-    FROM pub.person p GROUP BY p.household_id),
 conv AS (
     SELECT rh.*, pm.county_code, pm.township_code, pm.village_code, pm.gazetteer_county_name,
            pm.gazetteer_township_name, pm.gazetteer_village_name, pm.place_match, pm.is_unknown_village,
@@ -77,7 +58,7 @@ conv AS (
     LEFT JOIN reloc rl ON rl.household_id = rh.household_id
     LEFT JOIN infra inf ON inf.household_id = rh.household_id
     LEFT JOIN industry ind ON ind.household_id = rh.household_id
-    LEFT JOIN members m ON m.household_id = rh.household_id),
+    LEFT JOIN pub.household_members m ON m.household_id = rh.household_id),
 tests AS (
     SELECT c.*,
            CASE WHEN c.income_per_capita IS NULL OR c.income_line IS NULL THEN 'unknown'
