@@ -150,8 +150,9 @@ def describe_process() -> str:
 def freeze_imports() -> None:
     """Move every object alive now (what the imports made) to the collector's permanent generation:
     no collection of this process, or of a process forked from it, goes over them again. Importing
-    Prefect and GX leaves about 350,000 objects, which took 1.5-2.4 s per full collection here; the
-    full collections Prefect's engine makes before and after a warm run's flow took 4.5 s of it."""
+    Prefect and GX leaves about 350,000 objects, which took 1.5-2.4 s per full collection here. In
+    a warm city republish the full collections Prefect's engine made before and after the flow took
+    4.5 s; served, the republish's overhead outside the stages went from 24.4 to 4.5 s."""
     gc.freeze()
 
 
