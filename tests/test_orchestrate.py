@@ -60,7 +60,6 @@ def test_another_prefect_version_migrates_as_usual(tmp_path: Path, monkeypatch: 
     assert not (tmp_path / "prefect.db").exists()
 
 
-
 def test_a_run_counts_the_collectors_work_and_leaves_its_threshold() -> None:
     before = gc.get_threshold()
     with count_collections() as tally:
