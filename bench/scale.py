@@ -112,10 +112,9 @@ def main() -> None:
     for stage, seconds in result["timings"].items():
         print(f"  {stage:<10} {seconds:6.2f} s   peak RSS so far {peaks.get(stage, float('nan')):7.0f} MB")
     print(f"  {'other':<10} {full - sum(result['timings'].values()):6.2f} s  (imports, Prefect start-up, GX context)")
-    if "gc" in result:
-        collector = result["gc"]
-        print(f"garbage collector (threshold {collector['threshold']}): {collector['collections']} collections per "
-              f"generation, {sum(collector['seconds']):.1f} s ({collector['seconds']})")
+    collector = result["gc"]
+    print(f"garbage collector (threshold {collector['threshold']}): {collector['collections']} collections per "
+          f"generation, {sum(collector['seconds']):.1f} s ({collector['seconds']})")
 
 
 if __name__ == "__main__":

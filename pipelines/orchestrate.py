@@ -163,8 +163,8 @@ def count_collections() -> Iterator[dict[str, Any]]:
 
     Python's default threshold (700, 10, 10) stays. A run at (100000, 50, 10) had its city stages
     take 159 s instead of 242 s in one warm process, but a province run then peaked at 7,665 MiB
-    against 5,297 before: garbage in cycles (Prefect's futures holding a file's rows among it)
-    waited for a collection that seldom came. freeze_imports takes the imports out of every
+    against 5,297 before: garbage in cycles waited for a collection that seldom came (which
+    objects held the memory was not measured). freeze_imports takes the imports out of every
     collection instead."""
     tally: dict[str, Any] = {"threshold": list(gc.get_threshold()), "collections": [0, 0, 0], "seconds": [0.0, 0.0, 0.0]}
     began = [0.0]
