@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import publish
+from pipelines import publish, snapshot
 from pipelines.errors import OnetableError
 from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
@@ -475,6 +475,41 @@ def duckdb_14(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli(binary: Path, db: Path, sql: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(binary), "-readonly", "-csv", "-bail", str(db), "-c", sql], capture_output=True,
                           text=True, timeout=120)
+
+
+def test_a_carried_forward_file_gets_only_the_comments_it_lacks_and_corrects_stale_ones(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = new_working(home)
+    path = publish.publish_version(con, home, "v1", publish.sql_gate).path
+    assert path is not None
+    db = duckdb.connect(str(path))    # as if schemas/ had changed a label since v1 was written
+    db.execute("COMMENT ON COLUMN household.income_wages IS 'stale'; COMMENT ON TABLE person IS 'stale'")
+    db.close()
+    written: list[str] = []
+    real_run = snapshot.run
+
+    def counting(c: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
+        written.extend([sql] if sql.startswith("COMMENT ON") else [])
+        real_run(c, sql, params)
+
+    con.execute("UPDATE norm_relocation SET site_name = '新安置点'")
+    next_version(con, home, "v2")
+    monkeypatch.setattr(snapshot, "run", counting)
+    result = publish.publish_version(con, home, "v2", publish.sql_gate)
+    monkeypatch.undo()
+    assert result.carried_forward and result.updated == ("household",)
+    db = duckdb.connect(str(path), read_only=True)
+    assert db.execute("SELECT count(*) FROM duckdb_columns() WHERE NOT internal AND coalesce(comment, '') = ''"
+                      ).fetchone() == (0,)
+    assert db.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'household' "
+                      "AND column_name = 'income_wages'").fetchone()[0].startswith("工资性收入（元）")
+    assert db.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'person'").fetchone()[0] != "stale"
+    db.close()
+    # the stale two, and the relations written anew (the view `changes` and the tables rebuilt);
+    # nothing on the households updated by key, the person table kept, or the history
+    targets = {re.match(r'COMMENT ON (?:COLUMN|TABLE|VIEW) \w+\.main\.(\w+)', sql).group(1) for sql in written}
+    assert {"changes", "person", "household"} <= targets and not targets & {"household_history_rows", "versions"}
+    assert sum(".household." in sql for sql in written) == 1
 
 
 def test_duckdb_14_cli_reads_every_table_and_view(home: Path, duckdb_14: Path) -> None:
