@@ -46,12 +46,18 @@ def list_path(ws: Workspace, office: str, month: str) -> Path:
     return ws.outbox / office / f"纠错清单_{office}_{month}.xlsx"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of issue_history that match, per office, in the order of a list (one query for every
+    office: a query per office cost about 0.1 s each at city scale)."""
     cur = con.execute(f"""SELECT * FROM issue_history WHERE {where}
-                          ORDER BY file_name NULLS LAST, sheet NULLS FIRST, row NULLS FIRST, column_letter,
+                          ORDER BY office, file_name NULLS LAST, sheet NULLS FIRST, row NULLS FIRST, column_letter,
                                    rule, household_id, person_id, value""", params)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for r in cur.fetchall():
+        row = dict(zip(names, r, strict=True))
+        found.setdefault(row["office"], []).append(row)
+    return found
 
 
 def _listed(rows: list[dict[str, Any]], rules: dict[str, Rule]) -> list[dict[str, Any]]:
@@ -63,12 +69,14 @@ def _listed(rows: list[dict[str, Any]], rules: dict[str, Rule]) -> list[dict[str
     return out
 
 
-def problems(con: duckdb.DuckDBPyConnection, office: str, month: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(open problems, problems fixed in `month`) on `office`'s correction list."""
+def problems(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """office -> (open problems, problems fixed in `month`) on its correction list; an office with
+    neither is absent."""
     rules = load_rules()
-    still = _listed(_rows(con, "office = ? AND resolved_run IS NULL", [office]), rules)
-    fixed = _listed(_rows(con, "office = ? AND resolved_month = ? AND resolution = 'fixed'", [office, month]), rules)
-    return still, fixed
+    still = _rows(con, "resolved_run IS NULL", [])
+    fixed = _rows(con, "resolved_month = ? AND resolution = 'fixed'", [month])
+    return {office: (_listed(still.get(office, []), rules), _listed(fixed.get(office, []), rules))
+            for office in sorted(still.keys() | fixed.keys())}
 
 
 def write_correction_list(path: Path, office: str, month: str, still: list[dict[str, Any]],
@@ -133,9 +141,9 @@ def write_correction_lists(ws: Workspace, con: duckdb.DuckDBPyConnection, outbox
     month = str(context[0][0])
     offices = [o for (o,) in con.execute("""SELECT office FROM ledger UNION SELECT office FROM issue_history
                                             ORDER BY 1""").fetchall() if o and o != "data_office"]
-    written = {}
+    written, found = {}, problems(con, month)
     for office in offices:
-        still, fixed = problems(con, office, month)
+        still, fixed = found.get(office, ([], []))
         path = list_path(ws, office, month)
         shown = ([shown_values(r, COLUMNS) for r in still], [shown_values(r, COLUMNS + RESOLVED_EXTRA) for r in fixed])
         written[path] = outbox.write_if_changed(path, (office, month, shown),

@@ -136,11 +136,12 @@ def write_feedback(ws: Workspace, run_id: str) -> dict[str, int]:
         lists = write_correction_lists(ws, con, outbox)
         files = _dicts(con, "SELECT * FROM ledger ORDER BY first_seen, path")
         written = sum(lists.values())
+        found: dict[tuple[object, object], list[dict[str, object]]] = {}   # one query, not one per file
+        for x in _dicts(con, """SELECT * FROM finding WHERE rule LIKE 'A%' OR rule LIKE 'F%'
+                                ORDER BY file_hash, file_name, sheet NULLS FIRST, row NULLS FIRST, column_letter, rule"""):
+            found.setdefault((x["file_hash"], x["file_name"]), []).append(x)
         for f in files:
-            problems = _dicts(con, """SELECT * FROM finding WHERE file_hash = ? AND file_name = ?
-                                      AND (rule LIKE 'A%' OR rule LIKE 'F%')
-                                      ORDER BY sheet NULLS FIRST, row NULLS FIRST, column_letter, rule""",
-                              [f["file_hash"], f["file_name"]])
+            problems = found.get((f["file_hash"], f["file_name"]), [])
             path = receipt_path(ws, str(f["office"]), str(f["file_name"]), str(f["file_hash"]))
             shown = (shown_values(f, SUMMARY), [shown_values(x, DETAIL) for x in problems])
             written += outbox.write_if_changed(path, shown, partial(write_receipt, path, f, problems))

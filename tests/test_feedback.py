@@ -116,9 +116,13 @@ def test_lists_take_open_and_fixed_problems_from_the_history() -> None:
         con.execute("INSERT INTO issue_history (issue_key, rule, severity, office, resolved_run, resolved_month, "
                     "resolution) VALUES (?, ?, ?, 'health', ?, ?, ?)", [key, rule, severity, month and "r2", month,
                                                                         resolution])
-    still, fixed = problems(con, "health", "2018-08")
+    con.execute("INSERT INTO issue_history (issue_key, rule, severity, office) VALUES ('k6', 'B2', 'warning', 'civil')")
+    found = problems(con, "2018-08")
+    still, fixed = found["health"]
     assert [p["rule"] for p in still] == ["B2"]          # info and the pipeline's P1 stay off the list
     assert [p["rule"] for p in fixed] == ["B1"]          # carried to a newer file is not fixed
+    assert {office: [len(x) for x in lists] for office, lists in found.items()} == {"civil": [1, 0], "health": [1, 1]}
+    assert [p["issue_key"] for p in found["civil"][0]] == ["k6"]
 
 
 def test_data_docs_are_built_offline(tmp_path: Path) -> None:
