@@ -3,8 +3,9 @@
 A rule's bad rows are a function of what its SQL reads, so they carry the SQL's fingerprint
 (pipelines.fingerprints). They are kept in the working database (`kept.check_row`,
 `kept.check_fingerprint`), and a run whose fingerprint for the rule is the same copies them instead
-of running the SQL. A corrected relocation file reruns the seven rules that read relocation rows
-(B1-B4, D3, D5, D11); the others are copied.
+of running the SQL. A rule declared `split_by` a CTE (B1-B4: one branch per sector table) is kept
+per branch (`split_parts`). A corrected relocation file reruns the relocation parts of B1-B4 and
+the three rules that read relocation rows (D3, D5, D11); the others are copied.
 
 GX's decision over a layer is kept the same way (`kept.layer_result`, `kept.layer_failing`): it is
 a function of the layer's frame (its subjects and their flags, pipelines.validate) and of the
@@ -19,6 +20,8 @@ every layer, and what they find is kept for the next run.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -29,6 +32,41 @@ from pipelines.fingerprints import Fingerprints
 from pipelines.snapshot import column_types
 
 SCHEMA = "kept"
+PART = "@"   # a part's key: <rule>@<table its branch reads>
+
+
+def split_parts(con: duckdb.DuckDBPyConnection, sql: str, cte: str) -> list[tuple[str, str]]:
+    """(the table a branch reads, the SQL with the CTE `cte` reduced to that branch) for each branch
+    of the CTE's UNION ALL; the CTE's column names (its first branch's, as DuckDB names them) are
+    listed in each part. The rule's rows are the union of its parts' rows when the rest of the SQL
+    keeps or drops each CTE row on its own (no aggregate or window over it): `split_by` declares it,
+    and tests/test_validate.py compares the parts with the whole SQL."""
+    found = re.search(rf"\bWITH\s+{re.escape(cte)}\s+AS\s*\(", sql, re.IGNORECASE)
+    if found is None:
+        raise ValueError(f"no `WITH {cte} AS (` in the check")
+    start, depth, cuts, i = found.end(), 1, [], found.end()
+    while depth:
+        if i >= len(sql):
+            raise ValueError(f"the CTE `{cte}` is not closed")
+        skip = {"'": "'", "-": "\n"}.get(sql[i]) if sql[i] == "'" or sql.startswith("--", i) else None
+        if skip is not None:   # a literal ('' inside it reads as two) or a comment: to its end
+            close = sql.find(skip, i + 1)
+            i = len(sql) if close < 0 else close + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        if depth == 1 and re.match(r"UNION\s+ALL\b", sql[i:i + 16], re.IGNORECASE) and sql[i - 1].isspace():
+            cuts.append(i)
+        i += 1
+    end = i - 1
+    bounds = [start, *cuts, end]
+    branches = [re.sub(r"^UNION\s+ALL\s+", "", sql[a:b].strip(), flags=re.IGNORECASE)
+                for a, b in itertools.pairwise(bounds)]
+    tables = [re.findall(r"\bFROM\s+(\w+)", b, re.IGNORECASE) for b in branches]
+    if len(branches) < 2 or any(len(t) != 1 for t in tables) or len({t[0] for t in tables}) != len(tables):
+        raise ValueError(f"the CTE `{cte}` must be a UNION ALL of SELECTs of one table each, each table once")
+    names = ", ".join('"' + r[0].replace('"', '""') + '"' for r in con.execute(f"DESCRIBE {sql[start:end]}").fetchall())
+    head = f"{sql[:found.start()]}WITH {cte} ({names}) AS ("
+    return [(t[0], f"{head}\n    {b}\n{sql[end:]}") for (t, b) in zip(tables, branches, strict=True)]
 
 
 class KeptChecks:
@@ -51,13 +89,15 @@ class KeptChecks:
         con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.layer_failing (layer VARCHAR, rule VARCHAR, subject VARCHAR)")
         self._before = dict(con.execute(f"FROM {SCHEMA}.check_fingerprint").fetchall()) if reuse else {}
         self._reuse = reuse
-        self.reused: list[str] = []
+        self.reused: list[str] = []   # the keys (rule, or rule@table of a part) whose rows were copied
+        self.collected: list[str] = []
         self.reused_layers: list[str] = []
 
     def collect(self, rule: str, sql: str, insert: str) -> None:
         """Into the TEMP table `check_row`: the rule's kept rows, or those `insert` (which runs
         `sql`) selects, then kept with the fingerprint."""
         con = self._con
+        self.collected.append(rule)
         fingerprint = self._prints.of(f"check.{rule}", sql)
         if fingerprint is not None and self._before.get(rule) == fingerprint:
             con.execute(f"INSERT INTO check_row SELECT *, false FROM {SCHEMA}.check_row WHERE rule = ?", [rule])
@@ -69,6 +109,13 @@ class KeptChecks:
         con.execute(f"INSERT INTO {SCHEMA}.check_row SELECT * EXCLUDE (known) FROM check_row WHERE rule = ?", [rule])
         if fingerprint is not None:
             con.execute(f"INSERT INTO {SCHEMA}.check_fingerprint VALUES (?, ?)", [rule, fingerprint])
+
+    def forget_others(self) -> None:
+        """Drop the kept rows of every key this run did not collect (a rule since split into parts, or
+        removed): nothing would ever copy them again."""
+        keys = [self.collected]
+        self._con.execute(f"DELETE FROM {SCHEMA}.check_row WHERE NOT list_contains($1, rule)", keys)
+        self._con.execute(f"DELETE FROM {SCHEMA}.check_fingerprint WHERE NOT list_contains($1, rule)", keys)
 
     def layer_fingerprint(self, layer: str, frame_sql: str, suite_code: str) -> str:
         """The fingerprint of a layer's GX validation: the suite (`suite_code`), the SQL of the

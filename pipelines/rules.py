@@ -43,6 +43,9 @@ class Rule(BaseModel):
     layer: list[str] = []
     also_on_registry: bool = False
     correction_list: bool | None = None
+    # a CTE of the check whose body is a UNION ALL of one SELECT per table, each of whose rows the
+    # rest of the query keeps or drops on its own: the check runs and is kept per table (kept.split_parts)
+    split_by: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
@@ -54,6 +57,8 @@ class Rule(BaseModel):
             raise ValueError("check is `reader`, `contract` or a SQL file")
         if (self.check == "contract") == bool(self.layer):
             raise ValueError("a `reader` or SQL check needs a `layer` list (its GX suites); `contract` has none")
+        if self.split_by and not self.check.endswith(".sql"):
+            raise ValueError("split_by names a CTE of a SQL check")
         if self.also_on_registry and ("registry_household" not in self.layer or not self.registry_message_zh):
             raise ValueError("also_on_registry needs layer registry_household and registry_message_zh")
         return self

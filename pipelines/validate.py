@@ -46,7 +46,7 @@ from pipelines.expect import decide_layer, render_expectations, write_expectatio
 from pipelines.findings import insert_findings
 from pipelines.fingerprints import Fingerprints
 from pipelines.inforce import frozen_content, frozen_in_force
-from pipelines.kept import KeptChecks
+from pipelines.kept import PART, KeptChecks, split_parts
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
 from pipelines.snapshot import lit, macro_sql
@@ -149,11 +149,27 @@ def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path
     for r in rules:
         if r.check != "reader":
             sql = _checked(con, checks_dir / r.check)
-            insert = f"INSERT INTO check_row SELECT {lit(r.id)}, {casts}, {SUBJECT_SQL}, false FROM (\n{sql}\n) AS q"
-            if kept is None:
-                con.execute(insert)
-            else:
-                kept.collect(r.id, sql, insert)
+            for key, part in _parts(con, r, sql, checks_dir):
+                insert = f"INSERT INTO check_row SELECT {lit(key)}, {casts}, {SUBJECT_SQL}, false FROM (\n{part}\n) AS q"
+                if kept is None:
+                    con.execute(insert)
+                else:
+                    kept.collect(key, part, insert)
+    con.execute(f"UPDATE check_row SET rule = split_part(rule, '{PART}', 1) WHERE contains(rule, '{PART}')")
+    if kept is not None:
+        kept.forget_others()
+
+
+def _parts(con: duckdb.DuckDBPyConnection, rule: Rule, sql: str, checks_dir: Path) -> list[tuple[str, str]]:
+    """(key, SQL) of the parts a rule's check runs and is kept in: the whole SQL under the rule's id,
+    or with `split_by`, one part per table under `<rule>@<table>` (pipelines.kept.split_parts)."""
+    if not rule.split_by:
+        return [(rule.id, sql)]
+    try:
+        return [(f"{rule.id}{PART}{table}", part) for table, part in split_parts(con, sql, rule.split_by)]
+    except ValueError as exc:
+        raise ConfigError(checks_dir / rule.check, "split_by", f"{exc} (rule {rule.id} has split_by "
+                          f"`{rule.split_by}`)") from exc
 
 
 def _checked(con: duckdb.DuckDBPyConnection, path: Path, shared: bool = False) -> str:

@@ -25,6 +25,7 @@ from pipelines.errors import ConfigError
 from pipelines.expect import GENERATED_DIR, render_expectations, run_contract_checks
 from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
+from pipelines.kept import split_parts
 from pipelines.schema import ROOT, load_schema
 from pipelines.specs import load_specs
 from pipelines.store import create_working_tables
@@ -582,6 +583,33 @@ def _findings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[Any, ..
                        "FROM finding WHERE run_id = ? ORDER BY ALL", [run_id]).fetchall()
 
 
+@pytest.mark.parametrize("rule", ["B1", "B2", "B3", "B4"])
+def test_a_split_check_selects_in_its_parts_what_it_selects_whole(checked: Any, rule: str) -> None:
+    con = checked[0]
+    declared = load_rules()[rule]
+    assert declared.split_by == "sector"
+    whole = (CHECKS_DIR / declared.check).read_text(encoding="utf-8").strip().rstrip(";")
+    parts = split_parts(con, whole, declared.split_by)
+    assert len(parts) >= 4 and all(t.startswith("cur_") for t, _ in parts)
+    con.execute("CREATE OR REPLACE TEMP TABLE parts_rows AS " + " UNION ALL ".join(f"({sql})" for _, sql in parts))
+    count = con.execute("SELECT count(*) FROM parts_rows").fetchone()[0]
+    assert count > 0 and con.execute(f"SELECT count(*) FROM ({whole})").fetchone() == (count,)
+    assert con.execute(f"SELECT count(*) FROM (FROM parts_rows EXCEPT ALL ({whole}))").fetchone() == (0,)
+
+
+def test_a_split_by_that_does_not_fit_its_sql_is_a_config_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES_PATH.read_text(encoding="utf-8").replace("check: b5.sql\n", "check: b5.sql\n    split_by: sector\n"),
+                     encoding="utf-8")
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS_DIR, checks)
+    world = World()
+    con = duckdb.connect()
+    build(con, world)
+    with pytest.raises(ConfigError, match=r"b5\.sql: `split_by`: .*\(rule B5 has split_by `sector`\)"):
+        run_checks(con, "run-1", tmp_path / "gx", checks_dir=checks, rules_path=rules)
+
+
 def test_check_rows_are_kept_while_what_their_sql_reads_is_unchanged(tmp_path: Path) -> None:
     """pipelines.kept: a rule's SQL runs again only when its fingerprint changed; the findings are
     those of running every SQL."""
@@ -594,6 +622,13 @@ def test_check_rows_are_kept_while_what_their_sql_reads_is_unchanged(tmp_path: P
                for r in load_rules().values() if r.section in "BCD"}
     reads_relocation = {rule for rule, tables in checked.items() if "cur_relocation" in tables}
     assert reads_relocation == {"B1", "B2", "B3", "B4", "D3", "D5", "D11"}
+    split = {r.id: [t for t, _ in split_parts(con, (CHECKS_DIR / r.check).read_text(encoding="utf-8"), r.split_by)]
+             for r in load_rules().values() if r.split_by}
+    assert set(split) == {"B1", "B2", "B3", "B4"}
+    checked = {**{f"{rule}@{t}": [t] for rule, tables in split.items() for t in tables},
+               **{rule: tables for rule, tables in checked.items() if rule not in split}}
+    reads_relocation = {"B1@cur_relocation", "B2@cur_relocation", "B3@cur_relocation", "B4@cur_relocation",
+                        "D3", "D5", "D11"}
     summaries = [run_checks(con, "run-1", tmp_path / "1"), run_checks(con, "run-2", tmp_path / "2")]
     con.execute("UPDATE norm_relocation SET site_name = coalesce(site_name, '') || '（更正）'")
     summaries.append(run_checks(con, "run-3", tmp_path / "3"))
