@@ -18,6 +18,7 @@ problem and stays out, as in the analysts' `issues`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import duckdb
@@ -47,10 +48,11 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(render_ddl(load_schema(), "issue_history"))
 
 
-def open_sql() -> str:
-    """The findings open now (full values): of this run, or of any run on a file in force, or on a
-    file quarantined for the reporting month that no later file of its sender and month replaced.
-    Keep in step with warehouse/published/issues.sql (the masked view analysts read)."""
+def open_sql(sections: str = "ABCDEF") -> str:
+    """The findings open now (full values) of rules.md `sections`: of this run, or of any run on a
+    file in force, or on a file quarantined for the reporting month that no later file of its sender
+    and month replaced. Keep in step with warehouse/published/issues.sql (the masked view analysts
+    read). An issue's key names its rule, so the sections are chosen before its findings are keyed."""
     in_force = "\n        UNION ".join(f"SELECT file_hash FROM cur_{t}" for t in REGISTRY_TABLES + SECTOR_TABLES)
     return f"""
     WITH ctx AS (SELECT run_id, reporting_month FROM run_context LIMIT 1),
@@ -66,7 +68,7 @@ def open_sql() -> str:
     FROM (SELECT f.*, {ISSUE_KEY} AS issue_key, {PROBLEM_KEY} AS problem_key
           FROM finding f, ctx
           WHERE (f.run_id = ctx.run_id OR f.file_hash IN (SELECT file_hash FROM files))
-            AND regexp_matches(f.rule, '^[A-F][0-9]'))
+            AND regexp_matches(f.rule, '^[{sections}][0-9]'))
     ORDER BY issue_key, run_id DESC"""
 
 
@@ -75,8 +77,10 @@ def update_history(con: duckdb.DuckDBPyConnection, sections: str) -> dict[str, i
     Returns counts: opened (new rows), still_open, resolved."""
     ensure_table(con)
     run_id, month = con.execute("SELECT run_id, reporting_month FROM run_context").fetchall()[0]
+    if not re.fullmatch("[A-F]+", sections):
+        raise ValueError(f"sections are letters of rules.md A-F, not `{sections}`")
     scope = f"left(rule, 1) IN ({', '.join(repr(s) for s in sections)})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE history_open AS SELECT * FROM ({open_sql()}) WHERE {scope}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE history_open AS {open_sql(sections)}")
     try:
         still = _count(con, "UPDATE issue_history h SET last_seen_run = $run, last_seen_month = $month, "
                             "message = o.message, fix = o.fix, column_letter = o.column_letter "

@@ -20,7 +20,7 @@ import pytest
 
 from pipelines import publish, steps
 from pipelines.generate import generate_world
-from pipelines.history import open_sql
+from pipelines.history import open_sql, update_history
 from pipelines.validate import run_gate
 from pipelines.workspace import Workspace
 
@@ -150,6 +150,14 @@ def test_history_is_append_only_and_open_rows_match_the_current_state(world: Any
     issues = published.execute("SELECT count(*) FROM issues WHERE rule NOT LIKE 'E%'").fetchall()[0][0]
     published.close()
     assert issues == len(still)
+    # sections chosen before keying: the same open issues as choosing them after
+    for sections in ("ABCDF", "E", "B"):
+        chosen = con.execute(f"SELECT issue_key FROM ({open_sql(sections)}) ORDER BY 1").fetchall()
+        assert chosen == con.execute(f"SELECT issue_key FROM ({open_sql()}) "
+                                     f"WHERE list_contains(split('{sections}', ''), left(rule, 1)) ORDER BY 1").fetchall()
+        assert chosen or sections == "E"
+    with pytest.raises(ValueError, match="sections are letters of rules.md A-F, not `E' OR 1`"):
+        update_history(con, "E' OR 1")
 
 
 def test_the_correction_list_marks_the_fix_resolved(world: Any) -> None:
