@@ -8,11 +8,12 @@ comparisons generated from schemas/published.yaml) and COMMENT ON every table, v
 
 Earlier versions are carried forward, not rewritten: when the previous file holds exactly this
 code's tables and views and its history tables have this code's columns (`carried_forward`), the
-new file starts as a byte copy of it, its current tables are replaced (`household` and `person`
-updated by key: `update_rows`) and the version's rows appended to the history (`household_history`
-stores each distinct household row once: pipelines.household_history). Re-inserting every earlier version's rows (the other
-way, kept for a first file or a changed layout) made each publication slower than the last: at city
-scale `write_database` took 15-21 s with a dozen earlier versions, against 6-8 s carried forward.
+new file starts as a byte copy of it, its current tables are refilled (`household` and `person`
+updated by key: `update_rows`; a table whose columns changed is created anew) and the version's
+rows appended to the history (`household_history` stores each distinct household row once:
+pipelines.household_history). Re-inserting every earlier version's rows (the other way, kept for a
+first file or a changed layout) made each publication slower than the last: at city scale
+`write_database` took 15-21 s with a dozen earlier versions, against 6-8 s carried forward.
 """
 
 from __future__ import annotations
@@ -79,12 +80,16 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
     run(con, f"ATTACH {lit(tmp)} AS {NEW} (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
         updated = {t for t in UPDATED if update and forward and t not in same and _same_columns(con, t)}
+        # the other tables to write: refilled where their columns are the candidate's (the table, and
+        # its comments, stay), dropped and created anew where they are not
+        refilled = {t for t in TABLES if forward and t not in same and t not in updated and _same_columns(con, t)}
         if forward:
             run(con, f"DROP VIEW {NEW}.main.changes")
-            for table in TABLES:
-                if table not in same and table not in updated:
-                    run(con, f"DROP TABLE {NEW}.main.{table}")
-            run(con, f"CHECKPOINT {NEW}")   # their blocks become free, and the new tables reuse them
+            dropped = [t for t in TABLES if t not in same and t not in updated and t not in refilled]
+            for table in dropped:
+                run(con, f"DROP TABLE {NEW}.main.{table}")
+            if dropped:
+                run(con, f"CHECKPOINT {NEW}")   # their blocks become free, and the new tables reuse them
         for table in TABLES:
             if forward and table in same:
                 continue
@@ -92,7 +97,11 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
                 update_rows(con, f"{NEW}.main.{table}", f"{CANDIDATE}.{table}", UPDATED[table])
                 continue
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table in VERSIONED else ""
-            run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
+            if table in refilled:
+                run(con, f"DELETE FROM {NEW}.main.{table}")
+                run(con, f"INSERT INTO {NEW}.main.{table} SELECT *{stamp} FROM {CANDIDATE}.{table}")
+            else:
+                run(con, f"CREATE TABLE {NEW}.main.{table} AS SELECT *{stamp} FROM {CANDIDATE}.{table}")
         _write_versions(con, schema, version_id, append=forward)
         _write_metrics_history(con, version_id, append=forward)
         if not forward:
