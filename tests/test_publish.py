@@ -769,6 +769,36 @@ def test_a_rebuild_keeps_known_pseudonyms_computes_new_ones_and_drops_gone_ones(
                for k, r, _, p in con.execute("SELECT * FROM pub.pseudonym").fetchall())
 
 
+def test_pseudonyms_are_left_alone_while_the_registry_rows_and_the_table_are_as_the_last_build_left_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = new_working(tmp_path / "home")
+    key = publish.load_pseudonym_key(con)
+    compared: list[int] = []
+    real_run = publish.run
+
+    def spying(c: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
+        compared.extend([1] if "TEMP TABLE pseudonym_wanted" in sql else [])
+        real_run(c, sql, params)
+
+    monkeypatch.setattr(publish, "run", spying)
+    built = []
+    for change in ("", "", "UPDATE norm_relocation SET site_name = 'x'",              # nothing of the registry
+                   "UPDATE norm_registry_household SET phone = '13900000000' WHERE phone IS NOT NULL",
+                   "DELETE FROM pub.pseudonym WHERE raw = (SELECT min(raw) FROM pub.pseudonym)", ""):  # the table
+        if change:
+            con.execute(change)
+        compared.clear()
+        publish.build_candidate(con, key)
+        built.append(len(compared))
+    assert built == [0, 0, 0, 1, 1, 0]
+    rows = con.execute("SELECT kind, raw, pseudonym FROM pub.pseudonym").fetchall()
+    assert ("phone", "13900000000", publish.pseudonym(key, "phone", "13900000000")) in rows
+    assert all(p == publish.pseudonym(key, k, r) for k, r, p in rows)
+    assert len(rows) == con.execute(f"SELECT count(*) FROM ({publish.WANTED})").fetchone()[0]   # the deleted one is back
+    publish.build_candidate(con, key, reuse=False)   # the nightly rebuild compares every time
+    assert len(compared) == 1
+
+
 @pytest.mark.parametrize(("text", "masked"), [
     ("611025200501010011,61100219900315002X", "6110**********0011,6110**********002X"),
     ("旧号612526650101001；手机13812345678/13987654321", "旧号6125*******1001；手机138****5678/139****4321"),
