@@ -48,11 +48,14 @@ def create_history(con: duckdb.DuckDBPyConnection, db: str) -> None:
 
 def append_version(con: duckdb.DuckDBPyConnection, db: str, version_id: str, columns: list[str]) -> None:
     """`version_id`'s households (the file's `household`) into the history; a version published again
-    (its inputs came back) replaces its earlier membership."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {HASHED} AS SELECT ? AS version, {row_hash_sql(columns, 'h')} AS "
-                f"row_hash, h.* FROM {db}.main.household h", [version_id]).fetchall()
+    (its inputs came back) replaces its earlier membership. The row hashes are computed in each of
+    the two statements rather than kept in a TEMP table of every household column (city: 0.37 s
+    against 0.51 s)."""
+    hashed = f"SELECT {row_hash_sql(columns, 'h')} AS row_hash, h.* FROM {db}.main.household h"
     con.execute(f"DELETE FROM {db}.main.{MEMBERS} WHERE version = ?", [version_id]).fetchall()
-    _store_hashed(con, db)
+    _store_new_rows(con, db, hashed)
+    con.execute(f"INSERT INTO {db}.main.{MEMBERS} SELECT ?, household_id, row_hash FROM ({hashed})",
+                [version_id]).fetchall()
 
 
 def carry_over(con: duckdb.DuckDBPyConnection, db: str, previous: str, version_id: str,
@@ -76,13 +79,18 @@ def carry_over(con: duckdb.DuckDBPyConnection, db: str, previous: str, version_i
 def _store_hashed(con: duckdb.DuckDBPyConnection, db: str) -> None:
     """The rows of the TEMP table HASHED (version, row_hash, household columns) into the history:
     the contents not yet stored, and every (version, household_id, row_hash)."""
+    _store_new_rows(con, db, f"SELECT * EXCLUDE (version) FROM {HASHED}")
+    con.execute(f"INSERT INTO {db}.main.{MEMBERS} SELECT version, household_id, row_hash FROM {HASHED}").fetchall()
+    con.execute(f"DROP TABLE {HASHED}").fetchall()
+
+
+def _store_new_rows(con: duckdb.DuckDBPyConnection, db: str, hashed: str) -> None:
+    """The contents among `hashed` (row_hash, household columns) the history does not store yet."""
     con.execute(f"""INSERT INTO {db}.main.{ROWS}
-                    SELECT DISTINCT ON (household_id, row_hash) * EXCLUDE (version) FROM {HASHED} n
+                    SELECT DISTINCT ON (household_id, row_hash) * FROM ({hashed}) n
                     WHERE NOT EXISTS (SELECT 1 FROM {db}.main.{ROWS} r
                                       WHERE r.household_id IS NOT DISTINCT FROM n.household_id
                                       AND r.row_hash = n.row_hash)""").fetchall()
-    con.execute(f"INSERT INTO {db}.main.{MEMBERS} SELECT version, household_id, row_hash FROM {HASHED}").fetchall()
-    con.execute(f"DROP TABLE {HASHED}").fetchall()
 
 
 def storage_comments(schema: Schema, row_hash: Column) -> dict[str, tuple[str, dict[str, Column]]]:
