@@ -13,7 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.corrections import SHEETS, list_path, problems, write_correction_list
+from pipelines import corrections
+from pipelines.corrections import SHEETS, list_path, problems, write_correction_list, write_correction_lists
 from pipelines.expect import flag_suite, validate_frame
 from pipelines.feedback import Outbox
 from pipelines.gxdocs import build_data_docs
@@ -104,6 +105,49 @@ def test_a_workbook_is_written_again_only_when_it_would_say_something_else(
     assert path.exists() and (path.stat().st_mtime_ns != before) == again
     assert con.execute("SELECT outbox_path, size FROM feedback_file").fetchall() == \
         [("health/纠错清单_health_2018-08.xlsx", path.stat().st_size)]
+
+
+# (what changes in issue_history after the first run, the lists the second run writes again)
+HISTORY_CHANGES = [
+    ("", set()),
+    ("UPDATE issue_history SET last_seen_run = 'r2', last_seen_month = '2018-09'", set()),   # seen again
+    ("UPDATE issue_history SET message = '问题（新）' WHERE issue_key = 'k1'", {"health"}),
+    ("UPDATE issue_history SET resolved_run = 'r2', resolved_month = '2018-08', resolution = 'fixed' "
+     "WHERE issue_key = 'k1'", {"health"}),                                                      # fixed this month
+    ("UPDATE issue_history SET resolved_run = 'r2', resolved_month = '2018-08', resolution = 'carried' "
+     "WHERE issue_key = 'k1'", {"health"}),                                                      # off the list
+    ("INSERT INTO issue_history (issue_key, rule, severity, office, message) "
+     "VALUES ('k9', 'B2', 'warning', 'civil', '另一个')", {"civil"}),
+]
+
+
+@pytest.mark.parametrize(("change", "again"), HISTORY_CHANGES)
+def test_a_list_is_read_and_written_again_only_when_what_it_shows_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, again: set[str]) -> None:
+    ws, con = Workspace(tmp_path), duckdb.connect()
+    create_working_tables(con)
+    ensure_table(con)
+    con.execute("INSERT INTO run_context (run_id, reporting_month) VALUES ('r1', '2018-08')")
+    for key, office in (("k1", "health"), ("k2", "health"), ("k3", "civil")):
+        con.execute("INSERT INTO issue_history (issue_key, rule, severity, office, message, last_seen_run) "
+                    "VALUES (?, 'B2', 'warning', ?, '问题', 'r1')", [key, office])
+
+    def second_run() -> set[str]:
+        outbox = Outbox(con, ws)
+        written = write_correction_lists(ws, con, outbox)
+        outbox.save()
+        return {path.parent.name for path, done in written.items() if done}
+
+    assert second_run() == {"health", "civil"}
+    if change:
+        con.execute(change)
+    read: list[list[str] | None] = []
+    real = corrections.problems
+    monkeypatch.setattr(corrections, "problems", lambda c, m, offices=None: read.append(offices) or real(c, m, offices))
+    assert second_run() == again
+    assert read == [[office] for office in sorted(again)]
+    health = openpyxl.load_workbook(list_path(ws, "health", "2018-08"))
+    assert health[SHEETS[1]].max_row - 1 == problems(con, "2018-08")["health"][0].__len__()
 
 
 def test_lists_take_open_and_fixed_problems_from_the_history() -> None:
