@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,46 +25,31 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 Cell = tuple[str | None, str]
 
 
-HEAD_KEPT = 64   # rows kept as read for `head` (header detection reads the top rows)
-ROWS_AT_A_TIME = 4096   # rows of a sheet read from calamine at a time
-
-
 class RawSheet:
     """One sheet as read. Built either from cells (`rows`) or from the reader's values (`values`:
     calamine's Python values, CSV text), which become cells lazily: `head` converts the top rows for
     header detection and `columns` converts the data rows a column at a time, without a Python call
-    per cell (a city registry has 12 M cells).
-
-    The values are kept as one tuple per column (`sheet_columns`, `_transpose`), not calamine's list
-    per row: Python's garbage collector went over every element of those lists, of every file read
-    ahead, in each full collection."""
+    per cell (a city registry has 12 M cells)."""
 
     def __init__(self, name: str, rows: list[list[Cell]] | None = None, *,
-                 values: Sequence[Sequence[object]] | None = None,
-                 columns: tuple[list[Sequence[object]], int] | None = None) -> None:
-        """`columns`: (one sequence of values per column, the number of rows), as `sheet_columns` reads them."""
+                 values: Sequence[Sequence[object]] | None = None) -> None:
         self.name = name
-        lazy = values is not None or columns is not None
-        self._rows = None if lazy else (rows if rows is not None else [])   # None: converted lazily from values
-        self._columns, self._height = columns if columns is not None else (_transpose(values or []), len(values or []))
-        self._top: list[list[object]] = [list(row) for row in (values or [])[:HEAD_KEPT]] if values is not None else \
-            [[column[i] for column in self._columns] for i in range(min(HEAD_KEPT, self._height))]
+        self._rows = [] if rows is None and values is None else rows   # None: converted lazily from values
+        self._values = values
 
     @property
     def rows(self) -> list[list[Cell]]:
         if self._rows is None:
-            self._rows = self.head(self._height)
+            self._rows = [[to_cell(v) for v in row] for row in self._values or []]
         return self._rows
 
     def __len__(self) -> int:
-        return len(self._rows) if self._rows is not None else self._height
+        return len(self._rows) if self._rows is not None else len(self._values or [])
 
     def head(self, n: int) -> list[list[Cell]]:
-        """The top `n` rows as cells (as read: a row keeps its own length within the first HEAD_KEPT)."""
         if self._rows is not None:
             return self._rows[:n]
-        top = [[to_cell(v) for v in row] for row in self._top[:n]]
-        return top + [[to_cell(column[i]) for column in self._columns] for i in range(len(top), min(n, self._height))]
+        return [[to_cell(v) for v in row] for row in (self._values or [])[:n]]
 
     def columns(self, start: int) -> tuple[list[pa.Array], np.ndarray]:
         """Rows `start`.. as columns, every row padded to the sheet's width: one string array per
@@ -76,45 +60,17 @@ class RawSheet:
             padded = [row + [(None, "-")] * (width - len(row)) for row in rows]
             converted = [_cells_column([row[c] for row in padded]) for c in range(width)]
         else:
-            converted = [column_cells(column[start:]) for column in self._columns]
+            values = (self._values or [])[start:]
+            width = max(map(len, values), default=0)
+            if any(len(row) != width for row in values):
+                values = [[*row, *[""] * (width - len(row))] for row in values]
+            converted = [column_cells(column) for column in zip(*values, strict=True)]
         height = len(self) - start
         kinds = np.vstack([k for _, k in converted]) if converted else np.zeros((0, height), np.uint8)
         return [t for t, _ in converted], kinds
 
 
-def sheet_columns(sheet: calamine.CalamineSheet) -> tuple[list[Sequence[object]], int]:
-    """A sheet's values from cell A1 to its last cell, one tuple per column, and its number of rows.
-    Read a few thousand rows at a time (`iter_rows`): calamine's list per row dies with its chunk.
-    A tuple of texts, numbers and dates is one the garbage collector stops tracking after it first
-    looks at it; a list it goes over, every element, in every collection of its generation."""
-    if sheet.end is None:
-        return [], 0
-    left = sheet.start[1] if sheet.start else 0   # iter_rows leaves out the empty columns on the left
-    rows, height = sheet.iter_rows(), 0
-    parts: list[list[Sequence[object]]] = [[] for _ in range(left)]   # per column, its values chunk by chunk
-    while chunk := list(itertools.islice(rows, ROWS_AT_A_TIME)):
-        transposed = _transpose(chunk)
-        while len(parts) < left + len(transposed):
-            parts.append([("",) * height])   # a column none of the earlier rows reached
-        for i, column in enumerate(parts):
-            column.append(transposed[i - left] if 0 <= i - left < len(transposed) else ("",) * len(chunk))
-        height += len(chunk)
-    columns: list[Sequence[object]] = []
-    for i, column in enumerate(parts):   # a column's chunks go as soon as it is one tuple
-        columns.append(tuple(itertools.chain.from_iterable(column)))
-        parts[i] = []
-    return columns, height
-
-
-def _transpose(values: Sequence[Sequence[object]]) -> list[Sequence[object]]:
-    """Rows of values as one tuple per column; a shorter row is padded with "" (an empty cell)."""
-    width = max(map(len, values), default=0)
-    if any(len(row) != width for row in values):
-        values = [[*row, *[""] * (width - len(row))] for row in values]
-    return [column for column in zip(*values, strict=True)]
-
-
-def column_cells(column: Sequence[object]) -> tuple[pa.Array, np.ndarray]:
+def column_cells(column: tuple[object, ...]) -> tuple[pa.Array, np.ndarray]:
     """One column's values as texts and kind characters; a text-only column without a Python call
     per cell (calamine gives "" for an empty cell)."""
     if set(map(type, column)) <= {str}:
@@ -215,7 +171,7 @@ def _read_sheet(book: calamine.CalamineWorkbook, name: str, limits: Limits) -> R
     if height > limits.max_rows or width > limits.max_columns:
         raise Unreadable("F6", f"工作表 `{name}` 有 {height} 行、{width} 列，超过上限"
                                f"（{limits.max_rows} 行、{limits.max_columns} 列）")
-    return RawSheet(name, columns=sheet_columns(sheet))
+    return RawSheet(name, values=sheet.to_python(skip_empty_area=False))
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:

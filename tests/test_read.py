@@ -2,11 +2,8 @@
 
 from pathlib import Path
 
-import openpyxl
 import pytest
-import python_calamine as calamine
 
-from pipelines import read
 from pipelines.read import Unreadable, read_file, to_cell
 from pipelines.workspace import Limits
 
@@ -121,31 +118,3 @@ def test_delimiter_is_counted_over_the_first_lines(text, delimiter):
     from pipelines.read import sniff_delimiter
 
     assert sniff_delimiter(text) == delimiter
-
-
-def _workbook_with_a_gap(tmp_path: Path) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet["C3"], sheet["E9"], sheet["D12"] = "x", 1.5, "y"   # empty rows and columns above and to the left
-    book.create_sheet("空表")
-    path = tmp_path / "gap.xlsx"
-    book.save(path)
-    return path
-
-
-@pytest.mark.parametrize("at_a_time", [4096, 5, 1])
-@pytest.mark.parametrize("name", ["registry/registry_2018-08.xlsx", "ecology/xls_continued.xls",
-                                  "ecology/title_rows_0.xls", "education/per_school.xlsx", "gap"])
-def test_sheets_read_a_chunk_at_a_time_hold_what_calamine_reads_at_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, at_a_time: int) -> None:
-    path = _workbook_with_a_gap(tmp_path) if name == "gap" else FIX / name
-    monkeypatch.setattr(read, "ROWS_AT_A_TIME", at_a_time)
-    book = calamine.CalamineWorkbook.from_path(str(path))
-    for sheet_name, sheet in zip(book.sheet_names, read_file(path, Limits()), strict=True):
-        whole = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        assert sheet.name == sheet_name and len(sheet) == len(whole)
-        assert sheet.head(len(whole)) == sheet.rows == [[to_cell(v) for v in row] for row in whole]
-        texts, kinds = sheet.columns(0)
-        assert [t.to_pylist() for t in texts] == [[to_cell(row[c])[0] for row in whole]
-                                                  for c in range(len(whole[0]) if whole else 0)]
-        assert kinds.shape == (len(texts), len(whole))
