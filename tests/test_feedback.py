@@ -147,7 +147,7 @@ def test_a_list_is_read_and_written_again_only_when_what_it_shows_changed(
     assert second_run() == again
     assert read == [[office] for office in sorted(again)]
     health = openpyxl.load_workbook(list_path(ws, "health", "2018-08"))
-    assert health[SHEETS[1]].max_row - 1 == problems(con, "2018-08")["health"][0].__len__()
+    assert health[SHEETS[1]].max_row - 1 == len(problems(con, "2018-08")["health"][0])
 
 
 def test_lists_take_open_and_fixed_problems_from_the_history() -> None:

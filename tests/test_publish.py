@@ -489,7 +489,8 @@ def test_a_carried_forward_file_gets_only_the_comments_it_lacks_and_corrects_sta
     real_run = snapshot.run
 
     def counting(c: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
-        written.extend([sql] if sql.startswith("COMMENT ON") else [])
+        if sql.startswith("COMMENT ON"):
+            written.append(sql)
         real_run(c, sql, params)
 
     con.execute("UPDATE norm_relocation SET site_name = '新安置点'")
@@ -777,7 +778,8 @@ def test_pseudonyms_are_left_alone_while_the_registry_rows_and_the_table_are_as_
     real_run = publish.run
 
     def spying(c: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
-        compared.extend([1] if "TEMP TABLE pseudonym_wanted" in sql else [])
+        if "TEMP TABLE pseudonym_wanted" in sql:
+            compared.append(1)
         real_run(c, sql, params)
 
     monkeypatch.setattr(publish, "run", spying)
