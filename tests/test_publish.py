@@ -376,6 +376,30 @@ def test_checks_catch_tampering(built: duckdb.DuckDBPyConnection, rule: str, tam
         con.execute("ROLLBACK")
 
 
+BASE_COUNTS = [  # tampering that moves a base count only (the roll-up still adds up), the E3 rows expected
+    ("UPDATE pub.household SET village_code = (SELECT min(village_code) FROM pub.household WHERE village_code <> "
+     "(SELECT village_code FROM pub.household WHERE household_id = 'H01')) WHERE household_id = 'H01'",
+     "village:{old}:households village:{new}:households"),
+    ("DELETE FROM pub.person WHERE person_id = 'H0101'", "city:611000:people"),
+    ("DELETE FROM pub.metrics WHERE level = 'city' AND metric = 'people'", "city::people"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "expected"), BASE_COUNTS)
+def test_e3_compares_base_counts_with_the_one_table(built: duckdb.DuckDBPyConnection, tamper: str, expected: str) -> None:
+    con = built.cursor()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        old = con.execute("SELECT village_code FROM pub.household WHERE household_id = 'H01'").fetchone()[0]
+        con.execute(tamper)
+        new = con.execute("SELECT village_code FROM pub.household WHERE household_id = 'H01'").fetchone()[0]
+        rows = con.execute(f"SELECT row_uid, detail FROM ({publish.check_sql('e3')}) "
+                           "WHERE detail LIKE '%一张表中计数为%' ORDER BY row_uid").fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    assert [r[0].removeprefix("metrics:") for r in rows] == sorted(expected.format(old=old, new=new).split())
+
+
 def test_e6_warns_on_a_large_move(built: duckdb.DuckDBPyConnection) -> None:
     con = built.cursor()
     assert publish.failing_checks(con, publish.WARNING) == []

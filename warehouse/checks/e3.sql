@@ -23,10 +23,14 @@ base AS (
     UNION ALL SELECT 'city', NULL, 'households', count(*) FROM pub.household
     UNION ALL SELECT 'city', NULL, 'people', count(*) FROM pub.person p
               WHERE EXISTS (SELECT 1 FROM pub.household h WHERE h.household_id = p.household_id)),
-base_bad AS (
+base_bad AS (  -- a base count without a code (the city's) matches any code: two joins, both on equalities
     SELECT b.level, coalesce(m.code, b.code) AS code, b.metric, m.value, b.n AS expected, '一张表中计数为' || b.n AS why
-    FROM base b LEFT JOIN m ON m.level = b.level AND m.metric = b.metric AND (b.code IS NULL OR m.code = b.code)
-    WHERE m.value IS DISTINCT FROM b.n),
+    FROM base b LEFT JOIN m ON m.level = b.level AND m.metric = b.metric AND m.code = b.code
+    WHERE b.code IS NOT NULL AND m.value IS DISTINCT FROM b.n
+    UNION ALL
+    SELECT b.level, m.code, b.metric, m.value, b.n, '一张表中计数为' || b.n
+    FROM base b LEFT JOIN m ON m.level = b.level AND m.metric = b.metric
+    WHERE b.code IS NULL AND m.value IS DISTINCT FROM b.n),
 rates AS (
     SELECT r.level, r.code, r.metric, r.value,
            CASE WHEN d.value > 0 THEN 100.0 * n.value / d.value END AS expected,
