@@ -135,11 +135,13 @@ counts AS (
     UNION ALL
     SELECT 'site', code, name, parent_code, metric, value
     FROM (UNPIVOT site_counts ON COLUMNS(* EXCLUDE (code, name, parent_code)) INTO NAME metric VALUE value)),
+numerators AS MATERIALIZED (  -- apart, so that the denominators join on all three keys at once (not on
+    SELECT n.*, r.metric AS rate, r.label AS rate_label, r.denominator   -- level and code alone: 7 M rows)
+    FROM rate_def r JOIN counts n ON n.metric = r.numerator),
 rates AS (
-    SELECT n.level, n.code, n.name, n.parent_code, r.metric, r.label,
-           CASE WHEN d.value > 0 THEN 100.0 * n.value / d.value END AS value, r.numerator, r.denominator
-    FROM rate_def r JOIN counts n ON n.metric = r.numerator
-    JOIN counts d ON d.level = n.level AND d.code = n.code AND d.metric = r.denominator),
+    SELECT n.level, n.code, n.name, n.parent_code, n.rate AS metric, n.rate_label AS label,
+           CASE WHEN d.value > 0 THEN 100.0 * n.value / d.value END AS value, n.metric AS numerator, n.denominator
+    FROM numerators n JOIN counts d ON d.level = n.level AND d.code = n.code AND d.metric = n.denominator),
 tests AS (
     SELECT r.level, r.code, r.name, r.parent_code, r.metric || '_test' AS metric, r.label || '是否达标' AS label,
            t.op || ' ' || t.threshold::VARCHAR AS threshold, r.metric AS numerator,
