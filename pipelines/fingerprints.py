@@ -86,6 +86,7 @@ class Fingerprints:
         self._frozen = {} if frozen is None else frozen
         self._link: dict[str, str] | None = None
         self.built: dict[str, str] = {}   # candidate ("pub.person") -> its fingerprint this build
+        self.parts: dict[str, dict[str, str]] = {}   # candidate -> {relation read: its part; "": the SQL's}
 
     def of(self, name: str, sql: str) -> str | None:
         """The fingerprint of candidate `name` built by `sql`; None when it has none (VOLATILE)."""
@@ -95,9 +96,11 @@ class Fingerprints:
             return None
         read = [t.removeprefix("cur_") for t in reads.tables if t.startswith("cur_")]
         digest = hashlib.sha256(f"{self._code}\0{sql}".encode())
+        parts = {"": hashlib.sha256(f"{self._code}\0{sql}".encode()).hexdigest()}
         for table in reads.tables:
-            digest.update(f"\0{table}\0{self._part(table, read, reads.columns)}".encode())
-        self.built[name] = digest.hexdigest()
+            parts[table] = self._part(table, read, reads.columns)
+            digest.update(f"\0{table}\0{parts[table]}".encode())
+        self.built[name], self.parts[name] = digest.hexdigest(), parts
         return self.built[name]
 
     def _part(self, table: str, read: list[str], columns: set[str]) -> str:

@@ -121,7 +121,8 @@ def _same_columns(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return column_types(con, NEW, table) == column_types(con, None, table, CANDIDATE)
 
 
-def update_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, key: str, scope: str | None = None) -> None:
+def update_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, key: str, scope: str | None = None,
+                record: str | None = None) -> bool:
     """Make `target` hold the rows of `source` (same columns): the rows of every key that has a row in
     one and not in the other are deleted and `source`'s rows of those keys inserted (whether or not
     the key is unique). A key's rows are compared by their count and the sum of their 64-bit row
@@ -129,11 +130,13 @@ def update_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, key: s
     4.7 s for the 178,000 households); a changed row hashing as it did goes unseen with odds of 2^-64,
     and the nightly rebuild (`recompute`) writes every table anew. An empty `target` (a first run)
     is filled without comparing. With `scope` (a condition on `target`'s columns), `source` holds
-    the rows of that scope only, and the rows of `target` outside it are left alone."""
+    the rows of that scope only, and the rows of `target` outside it are left alone. With `record`
+    (a table of one column), the keys found changed are inserted into it. Returns whether keys were
+    compared (False: `target` was empty, every key is new)."""
     where = f" WHERE {scope}" if scope else ""
     if con.execute(f"SELECT count(*) FROM (FROM {target} LIMIT 1)").fetchall() == [(0,)]:
         run(con, f"INSERT INTO {target} SELECT * FROM {source}")
-        return
+        return False
     each = 'SELECT "{k}" AS k, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {t} t{w} GROUP BY ALL'
     run(con, f"""CREATE OR REPLACE TEMP TABLE onetable_affected AS
                  SELECT k FROM ({each.format(k=key, t=target, w=where)}) o
@@ -142,7 +145,10 @@ def update_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, key: s
     match = f'EXISTS (SELECT 1 FROM onetable_affected a WHERE a.k IS NOT DISTINCT FROM t."{key}")'
     run(con, f"DELETE FROM {target} t WHERE {match}")
     run(con, f"INSERT INTO {target} SELECT * FROM {source} t WHERE {match}")
+    if record:
+        run(con, f"INSERT INTO {record} SELECT k FROM onetable_affected")
     run(con, "DROP TABLE onetable_affected")
+    return True
 
 
 def carried_forward(con: duckdb.DuckDBPyConnection, schema: Schema) -> Path | None:

@@ -338,6 +338,7 @@ def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
         pub.build_candidate(con, pub.load_pseudonym_key(con), reuse=not recompute)
+        narrowed = pub.narrowed_builds(con)
         result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir),
                                      reuse=not recompute)
         if result.status != "unchanged":  # the gate ran: E findings of this run are in `finding`
@@ -346,7 +347,7 @@ def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -
     return {"status": result.status, "published": result.status == "published", "version": result.version_id,
             "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
             "seconds": result.seconds, "size_bytes": result.size_bytes, "kept_tables": list(result.kept),
-            "updated_tables": list(result.updated), **blocked}
+            "updated_tables": list(result.updated), "narrowed_candidates": narrowed, **blocked}
 
 
 COMPLETE_MARKER = "complete_version"   # in state/: the version whose run finished every step

@@ -38,7 +38,9 @@ def test_the_published_sql_reads_what_it_says() -> None:
     assert {"cur_registry_person", "cur_health", "cur_education", "link", "pub.place_match",
             "pub.pseudonym", "run_context"} <= set(read["person"])
     assert "cur_relocation" not in read["person"] and read["household_members"] == ["pub.person"]
-    assert {"cur_relocation", "pub.household_members"} <= set(read["household"]) and "pub.person" not in read["household"]
+    assert read["household_relocation"] == ["cur_relocation", "link"]
+    assert {"pub.household_relocation", "pub.household_members"} <= set(read["household"])
+    assert not {"pub.person", "cur_relocation", "link"} & set(read["household"])   # its inputs by household_id only
 
 
 def test_sql_that_does_not_parse_is_an_error() -> None:

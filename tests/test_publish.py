@@ -842,25 +842,32 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...
     return {name: con.execute(f"SELECT * FROM pub.{name} ORDER BY ALL").fetchall() for name in publish.OBJECTS}
 
 
-@pytest.mark.parametrize(("change", "rebuilt"), [
-    ("", set()),                                                            # a poll with nothing new
+@pytest.mark.parametrize(("change", "rebuilt", "narrowed"), [
+    ("", set(), False),                                                     # a poll with nothing new
     ("UPDATE norm_relocation SET site_name = '新安置点'",                   # no person sender: person kept
-     {"files_in_force", "household", "village", "metrics", "issues"}),
+     {"files_in_force", "household_relocation", "household", "village", "metrics", "issues"}, True),
+    ("UPDATE norm_relocation SET site_name = '新安置点' WHERE row_uid = (SELECT min(row_uid) FROM norm_relocation)",
+     {"files_in_force", "household_relocation", "household", "village", "metrics", "issues"}, True),
     ("UPDATE link SET household_id = 'H01' WHERE tbl = 'relocation'",        # another sender's link rows
-     {"household", "village", "metrics"}),
-    ("UPDATE norm_health SET basic_medical_insurance = '未参保'",
-     {"files_in_force", "person", "household_members", "household", "village", "metrics", "issues"}),
+     {"household_relocation", "household", "village", "metrics"}, True),
+    ("UPDATE norm_health SET basic_medical_insurance = '未参保'",            # through the members' figures
+     {"files_in_force", "person", "household_members", "household", "village", "metrics", "issues"}, True),
+    ("UPDATE norm_registry_household SET head_name = '李四' WHERE household_id = 'H02'",   # the registry: in full
+     {"files_in_force", "place_match", "person", "household_members", "household", "village", "metrics", "issues"},
+     False),
     ("UPDATE run_context SET as_of = DATE '2019-08-31'", {"person", "household_members", "household", "village",
-                                                           "metrics"}),
-    ("UPDATE run_context SET run_id = 'run9', version_id = 'v9'", {"metrics", "issues"}),   # every run
+                                                           "metrics"}, False),
+    ("UPDATE run_context SET run_id = 'run9', version_id = 'v9'", {"metrics", "issues"}, False),   # every run
     ("UPDATE place SET village_name = '西华' WHERE village_code = '611025100201'",
-     {"place_match", "person", "household_members", "household", "village", "metrics"}),
-    ("UPDATE ledger SET file_name = 'x.xlsx' WHERE office = 'relocation'", {"issues", "submissions"}),
-    ("UPDATE finding SET message = 'm2' WHERE rule = 'C8'", {"issues", "submissions"}),
+     {"place_match", "person", "household_members", "household", "village", "metrics"}, False),
+    ("UPDATE ledger SET file_name = 'x.xlsx' WHERE office = 'relocation'", {"issues", "submissions"}, False),
+    ("UPDATE finding SET message = 'm2' WHERE rule = 'C8'", {"issues", "submissions"}, False),
 ])
 def test_a_candidate_is_built_again_only_when_what_it_reads_changed(
-        fingerprinted: tuple[duckdb.DuckDBPyConnection, dict[str, Any]], change: str, rebuilt: set[str]) -> None:
-    """The candidates kept (their fingerprints unchanged) and those updated by key hold exactly what
+        fingerprinted: tuple[duckdb.DuckDBPyConnection, dict[str, Any]], change: str, rebuilt: set[str],
+        narrowed: bool) -> None:
+    """The candidates kept (their fingerprints unchanged), those updated by key and pub.household
+    built for the households whose per-household inputs changed (pipelines.keyed) hold exactly what
     a full build makes."""
     con, before = fingerprinted
     con.execute("BEGIN")   # each case rolls its change and builds back
@@ -870,8 +877,12 @@ def test_a_candidate_is_built_again_only_when_what_it_reads_changed(
         kept = publish.build_candidate(con, publish.load_pseudonym_key(con))
         assert set(publish.OBJECTS) - set(kept) == rebuilt
         assert all(_candidates(con)[name] == before[name] for name in kept)
+        rows = {repr(r): r[0] for r in before["household"] + _candidates(con)["household"]}   # household_id first
+        moved = {rows[r] for r in {repr(r) for r in before["household"]} ^ {repr(r) for r in _candidates(con)["household"]}}
+        assert publish.narrowed_builds(con) == ({"household": len(moved)} if narrowed else {})
         incremental = _candidates(con)   # household and person, when built again, were updated by key
         assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []   # a full build
+        assert publish.narrowed_builds(con) == {}
         assert _candidates(con) == incremental
     finally:
         con.execute("ROLLBACK")
@@ -958,7 +969,10 @@ def test_a_candidate_depends_only_on_the_link_rows_of_the_tables_it_reads(home: 
         assert _candidates(con)[name] == before[name], (name, others)
         con.execute("ROLLBACK")
         tested.append((name, others))
-    assert tested == [("person", ["housing", "industry", "infra_household", "relocation"])]
+    own = {"household_housing": "housing", "household_relocation": "relocation",
+           "household_infrastructure": "infra_household", "household_industry": "industry"}
+    assert tested == [("person", ["housing", "industry", "infra_household", "relocation"])] + [
+        (name, sorted(linked - {table})) for name, table in own.items()]
 
 
 def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> None:

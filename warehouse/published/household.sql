@@ -1,37 +1,16 @@
 -- pub.household: the one table. One row per registry household in force (cur_registry_household),
 -- every sender's indicators converged onto it (contract.md "Where a value comes from"), the
--- income components and the exit check (contract.md "The exit check"). Built after pub.person and
--- pub.household_members (its members' figures).
--- Household-level senders (housing, relocation, industry, infrastructure) are tied through `link`;
--- of several rows for one household the latest month, then the first row_uid, is used.
+-- income components and the exit check (contract.md "The exit check"). Built after pub.person,
+-- pub.household_members (its members' figures) and the household-level senders' rows per household
+-- (pub.household_housing, _relocation, _infrastructure, _industry: tied through `link`).
+-- Each of those is read by household_id only (a LEFT JOIN on it), so a household's row depends on
+-- its own rows there: pipelines.publish builds this table again for the households whose rows
+-- there changed, the CTE `registry` below narrowed to them (keep its line as it is).
 WITH ctx AS (SELECT as_of, income_line FROM run_context LIMIT 1),
+registry AS (SELECT * FROM cur_registry_household),
 masked AS (  -- pub.mask_text (six regexes) once per distinct file name and sheet, not once per row
     SELECT t AS raw, pub.mask_text(t) AS masked
-    FROM (SELECT file_name AS t FROM cur_registry_household UNION SELECT sheet FROM cur_registry_household)),
-lk AS (SELECT row_uid, household_id FROM link WHERE household_id IS NOT NULL),
-housing AS (
-    SELECT lk.household_id, h.office, h.house_grade, h.renovation_mode, h.acceptance_date, h.subsidy_amount,
-           h.subsidy_paid_date
-    FROM cur_housing h JOIN lk USING (row_uid)
-    QUALIFY row_number() OVER (PARTITION BY lk.household_id ORDER BY h.month DESC, h.row_uid) = 1),
-reloc AS (
-    SELECT lk.household_id, r.office, r.site_name, r.placement_mode, r.house_completed_date, r.facilities_complete,
-           r.keys_handed_date, r.moved_in_date, r.old_house_demolished
-    FROM cur_relocation r JOIN lk USING (row_uid)
-    QUALIFY row_number() OVER (PARTITION BY lk.household_id ORDER BY r.month DESC, r.row_uid) = 1),
-infra AS (
-    SELECT lk.household_id, i.office, i.drinking_water_safety, i.has_power
-    FROM cur_infra_household i JOIN lk USING (row_uid)
-    QUALIFY row_number() OVER (PARTITION BY lk.household_id ORDER BY i.month DESC, i.row_uid) = 1),
-industry AS (
-    SELECT lk.household_id, pub.sources(list(i.office)) AS office,
-           list_sort(list_distinct(flatten(list(i.industry_types)))) AS industry_types,
-           first(i.driving_mode ORDER BY i.row_uid) AS driving_mode,
-           first(i.driving_entity ORDER BY i.row_uid) AS driving_entity,
-           sum(i.support_funds) AS support_funds,
-           coalesce(sum(i.operating_income), 0) AS income_operating,
-           coalesce(sum(i.dividend_income), 0) AS income_dividends
-    FROM cur_industry i JOIN lk USING (row_uid) GROUP BY lk.household_id),
+    FROM (SELECT file_name AS t FROM registry UNION SELECT sheet FROM registry)),
 conv AS (
     SELECT rh.*, pm.county_code, pm.township_code, pm.village_code, pm.gazetteer_county_name,
            pm.gazetteer_township_name, pm.gazetteer_village_name, pm.place_match, pm.is_unknown_village,
@@ -51,13 +30,13 @@ conv AS (
            coalesce(ind.income_operating, 0) AS income_operating, ind.office AS income_operating_source,
            coalesce(ind.income_dividends, 0) AS income_dividends, ind.office AS income_dividends_source,
            m.* EXCLUDE (household_id)
-    FROM cur_registry_household rh
+    FROM registry rh
     CROSS JOIN ctx
     LEFT JOIN pub.place_match pm ON pm.row_uid = rh.row_uid
-    LEFT JOIN housing hs ON hs.household_id = rh.household_id
-    LEFT JOIN reloc rl ON rl.household_id = rh.household_id
-    LEFT JOIN infra inf ON inf.household_id = rh.household_id
-    LEFT JOIN industry ind ON ind.household_id = rh.household_id
+    LEFT JOIN pub.household_housing hs ON hs.household_id = rh.household_id
+    LEFT JOIN pub.household_relocation rl ON rl.household_id = rh.household_id
+    LEFT JOIN pub.household_infrastructure inf ON inf.household_id = rh.household_id
+    LEFT JOIN pub.household_industry ind ON ind.household_id = rh.household_id
     LEFT JOIN pub.household_members m ON m.household_id = rh.household_id),
 tests AS (
     SELECT c.*,
