@@ -82,7 +82,7 @@ def poll(api: str) -> dict[str, Any]:
         state = got.json() if got is not None and got.status_code == 200 else None
         if state and state["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             break
-        time.sleep(0.5)
+        time.sleep(0.1)   # the wall time's resolution (0.5 s before the tenth round: +0.25 s on average)
     wall = time.perf_counter() - start
     arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
                       timeout=10).json()
