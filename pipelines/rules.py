@@ -14,11 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from pipelines.errors import ConfigError
-from pipelines.schema import ROOT
+from pipelines.schema import ROOT, read_yaml
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES
 
 __all__ = ["RULES_PATH", "TABLE_LAYERS", "Catalogue", "Layer", "Rule", "load_catalogue", "load_rules"]
@@ -113,7 +112,7 @@ class Catalogue:
 @cache
 def load_catalogue(path: Path = RULES_PATH) -> Catalogue:
     """rules.yaml: unknown keys, duplicate ids and unknown layers are ConfigErrors."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path)
     try:
         parsed = RulesFile.model_validate(raw)
     except ValidationError as exc:

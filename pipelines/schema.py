@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -55,9 +55,25 @@ class Schema(BaseModel):
         return (self.lineage if spec.lineage else []) + spec.columns
 
 
+# libyaml's safe loader when PyYAML was built with it (its wheels are): the same data, 8x faster on
+# the specs and schema (15 files: 0.11 -> 0.013 s, in every process and every forked served run)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML configuration file's data ({} for an empty file), as yaml.safe_load reads it; text that
+    is no YAML is a ConfigError naming the line and column."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "the file"
+        raise ConfigError(path, "(YAML)", f"not valid YAML at {where}: {exc.problem}") from None
+
+
 def _read(path: Path) -> SchemaFile:
     try:
-        return SchemaFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        return SchemaFile.model_validate(read_yaml(path))
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
@@ -70,17 +86,15 @@ def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
     columns: dict[str, Column] = {}
     tables: dict[str, Table] = {}
     lineage: list[str] = []
-    files = sorted(directory.glob("*.yaml"))
-    for path in files:
-        part = _read(path)
+    parts = [(path, _read(path)) for path in sorted(directory.glob("*.yaml"))]
+    for path, part in parts:
         for name, col in part.columns.items():
             if name in columns:
                 raise ConfigError(path, f"columns.{name}", "column is already defined in another schema file")
             columns[name] = col
         lineage = lineage or part.lineage
         tables.update(part.tables)
-    for path in files:
-        part = _read(path)
+    for path, part in parts:
         for tname, table in part.tables.items():
             for i, name in enumerate(table.columns):
                 if name not in columns:

@@ -13,11 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipelines.errors import ConfigError
-from pipelines.schema import ROOT, Schema, load_schema
+from pipelines.schema import ROOT, Schema, load_schema, read_yaml
 
 SOURCES_DIR = ROOT / "sources"
 CellType = Literal["text", "id_number", "integer", "decimal", "money", "date", "yes_no", "code",
@@ -117,7 +116,7 @@ def _check_targets(spec: SourceSpec, schema: Schema, path: Path) -> None:
 
 
 def load_spec(path: Path, schema: Schema | None = None) -> SourceSpec:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path)
     try:
         spec = SourceSpec.model_validate(raw)
     except ValidationError as exc:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipelines.errors import ConfigError, WorkspaceBusy
+from pipelines.schema import read_yaml
 
 DEFAULT_HOME = "onetable-home"
 UNKNOWN_OFFICE = "_unknown"
@@ -127,7 +127,7 @@ class Workspace:
         if not path.exists():
             return Settings()
         try:
-            return Settings.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            return Settings.model_validate(read_yaml(path))
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])

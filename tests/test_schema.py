@@ -1,8 +1,12 @@
 """schemas/ is the one place a column is defined: generated DDL is committed and diffed."""
 
-import duckdb
+from pathlib import Path
 
-from pipelines.schema import TABLES_DIR, load_schema, render_all_ddl
+import duckdb
+import pytest
+
+from pipelines.errors import ConfigError
+from pipelines.schema import TABLES_DIR, load_schema, read_yaml, render_all_ddl
 from pipelines.store import create_working_tables
 
 
@@ -24,3 +28,20 @@ def test_every_table_column_is_defined_once():
     schema = load_schema()
     for table in schema.tables.values():
         assert all(c in schema.columns for c in table.columns)
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("columns:\n  a: [1, 2\n", "line 3, column 1"),                 # a list not closed
+    ("columns:\n  a: 1\n   b: 2\n", "line 3, column 5"),            # indented wrongly
+    ("columns: {a: 1\n", "line 2, column 1"),
+])
+def test_text_that_is_no_yaml_is_a_config_error_naming_where(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"broken.yaml: `\(YAML\)`: not valid YAML at {where}: "):
+        read_yaml(path)
+
+
+def test_an_empty_yaml_file_reads_as_an_empty_mapping(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    assert read_yaml(tmp_path / "empty.yaml") == {}
