@@ -46,16 +46,39 @@ def create_history(con: duckdb.DuckDBPyConnection, db: str) -> None:
                 "ON r.household_id IS NOT DISTINCT FROM m.household_id AND r.row_hash = m.row_hash").fetchall()
 
 
-def append_version(con: duckdb.DuckDBPyConnection, db: str, version_id: str, columns: list[str]) -> None:
+def append_version(con: duckdb.DuckDBPyConnection, db: str, version_id: str, columns: list[str],
+                   since: tuple[str, str] | None = None) -> None:
     """`version_id`'s households (the file's `household`) into the history; a version published again
     (its inputs came back) replaces its earlier membership. The row hashes are computed in each of
     the two statements rather than kept in a TEMP table of every household column (city: 0.37 s
-    against 0.51 s)."""
-    hashed = f"SELECT {row_hash_sql(columns, 'h')} AS row_hash, h.* FROM {db}.main.household h"
+    against 0.51 s). With `since` (the previous version, a table of household ids): the file's
+    `household` is that version's, but for the rows of those ids (pipelines.snapshot: carried
+    forward, updated by key); only their rows are hashed, the others' hashes are the previous
+    version's (city, one household corrected: 0.05 s against 0.49 s)."""
     con.execute(f"DELETE FROM {db}.main.{MEMBERS} WHERE version = ?", [version_id]).fetchall()
+    hashed = f"SELECT {row_hash_sql(columns, 'h')} AS row_hash, h.* FROM {db}.main.household h"
+    if since is not None and _holds_previous(con, db, *since):
+        previous, changed = since
+        hashed += f" WHERE h.household_id IN (SELECT k FROM {changed})"
+        con.execute(f"INSERT INTO {db}.main.{MEMBERS} SELECT ?, household_id, row_hash FROM {db}.main.{MEMBERS} m "
+                    f"WHERE version = ? AND m.household_id NOT IN (SELECT k FROM {changed})",
+                    [version_id, previous]).fetchall()
     _store_new_rows(con, db, hashed)
     con.execute(f"INSERT INTO {db}.main.{MEMBERS} SELECT ?, household_id, row_hash FROM ({hashed})",
                 [version_id]).fetchall()
+
+
+def _holds_previous(con: duckdb.DuckDBPyConnection, db: str, previous: str, changed: str) -> bool:
+    """Whether the previous version's membership can stand for the file's unchanged households: as
+    many, none without an id (NOT IN would drop it), and `changed` names no household twice."""
+    outside = f"WHERE household_id NOT IN (SELECT k FROM {changed})"
+    return con.execute(
+        f"SELECT (SELECT count(*) FROM {db}.main.household {outside}) = "
+        f"(SELECT count(*) FROM {db}.main.{MEMBERS} WHERE version = ? AND household_id NOT IN (SELECT k FROM {changed})) "
+        f"AND (SELECT count(*) FROM {db}.main.{MEMBERS} WHERE version = ? AND household_id IS NULL) = 0 "
+        f"AND (SELECT count(*) FROM {db}.main.household WHERE household_id IS NULL) = 0 "
+        f"AND (SELECT count(*) FROM {db}.main.{MEMBERS} WHERE version = ?) > 0",
+        [previous, previous, previous]).fetchall() == [(True,)]
 
 
 def carry_over(con: duckdb.DuckDBPyConnection, db: str, previous: str, version_id: str,

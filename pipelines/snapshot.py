@@ -41,6 +41,7 @@ HISTORY = {"household_history": "household", "metrics_history": "metrics"}   # w
 # carried forward, these tables are updated by key, not written anew: a corrected file of one
 # sender changes a few hundred of 178,000 households (city: 1.5 s to write the table again)
 UPDATED = {"household": "household_id", "person": "person_id"}
+CHANGED = "onetable_household_changed"
 VIEWS = ["changes"]
 # the file's relations: household_history is a view over two tables (pipelines.household_history)
 STORED = [*TABLES, "versions", "metrics_history", household_history.ROWS, household_history.MEMBERS]
@@ -90,11 +91,14 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
                 run(con, f"DROP TABLE {NEW}.main.{table}")
             if dropped:
                 run(con, f"CHECKPOINT {NEW}")   # their blocks become free, and the new tables reuse them
+        last = _latest_version(con) if forward else None
+        run(con, f"CREATE OR REPLACE TEMP TABLE {CHANGED} (k VARCHAR)")   # households updated by key
         for table in TABLES:
             if forward and table in same:
                 continue
             if table in updated:
-                update_rows(con, f"{NEW}.main.{table}", f"{CANDIDATE}.{table}", UPDATED[table])
+                update_rows(con, f"{NEW}.main.{table}", f"{CANDIDATE}.{table}", UPDATED[table],
+                            record=f"temp.main.{CHANGED}" if table == "household" else None)
                 continue
             stamp = f" REPLACE ({lit(version_id)} AS version)" if table in VERSIONED else ""
             if table in refilled:
@@ -107,7 +111,9 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
         if not forward:
             household_history.create_history(con, NEW)
             household_history.carry_over(con, NEW, PREV, version_id, column_types(con, NEW, "household"))
-        household_history.append_version(con, NEW, version_id, column_names(con, NEW, "household"))
+        since = (last, f"temp.main.{CHANGED}") if last and ("household" in same or "household" in updated) else None
+        household_history.append_version(con, NEW, version_id, column_names(con, NEW, "household"), since)
+        run(con, f"DROP TABLE temp.main.{CHANGED}")
         run(con, f"CREATE VIEW {NEW}.main.changes AS {changes_sql(schema)}")
         _write_comments(con, schema)
         run(con, f"CHECKPOINT {NEW}")
@@ -115,6 +121,12 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
         run(con, f"DETACH {NEW}")
     fsync(tmp)
     return forward, tuple(sorted(updated))
+
+
+def _latest_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The version the file carried forward holds (its `versions`' latest), before this one is added."""
+    rows = con.execute(f"SELECT version FROM {NEW}.main.versions ORDER BY published_at DESC LIMIT 1").fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def _same_columns(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import publish, snapshot
+from pipelines import household_history, publish, snapshot
 from pipelines.errors import OnetableError
 from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
@@ -899,7 +899,24 @@ def _differ(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
                        f"(SELECT count(*) FROM ({right} EXCEPT ALL {left}))").fetchone()[0]
 
 
-def test_an_unchanged_table_is_kept_from_the_previous_file_and_a_changed_one_updated_by_key(home: Path) -> None:
+def _membership_is_hashed_anew(con: duckdb.DuckDBPyConnection, path: Path, versions: list[str]) -> bool:
+    """Each of `versions` lists in the history of the file at `path` exactly the households of its
+    `household` table with their row hashes computed anew (those versions hold the same rows)."""
+    con.execute("DETACH DATABASE IF EXISTS h")
+    con.execute(f"ATTACH '{path}' AS h (READ_ONLY)")
+    names = [r[0] for r in con.execute("DESCRIBE h.main.household").fetchall()]
+    fresh = f"SELECT household_id, {household_history.row_hash_sql(names)} AS row_hash FROM h.main.household"
+    same = all(_differ(con, fresh, f"SELECT household_id, row_hash FROM h.main.household_history_versions "
+                                    f"WHERE version = '{v}'") == 0 for v in versions)
+    con.execute("DETACH h")
+    return same
+
+
+def test_an_unchanged_table_is_kept_from_the_previous_file_and_a_changed_one_updated_by_key(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reused = []   # household_history._holds_previous's answers: the previous version's hashes reused
+    holds = household_history._holds_previous
+    monkeypatch.setattr(household_history, "_holds_previous", lambda *a: reused.append(holds(*a)) or reused[-1])
     con = new_working(home)
     results = [publish.publish_version(con, home, "v1", publish.sql_gate)]
     con.execute("UPDATE norm_relocation SET site_name = '新安置点'")   # a corrected relocation file
@@ -908,10 +925,12 @@ def test_an_unchanged_table_is_kept_from_the_previous_file_and_a_changed_one_upd
     _assert_file_holds_candidates(con, home / "warehouse" / "published.duckdb", home / "warehouse" / "versions" / "v2", "v2")
     assert con.execute("SELECT count(*) FROM p.main.household WHERE site_name = '新安置点'").fetchone()[0] > 0
     con.execute("DETACH p")
+    assert _membership_is_hashed_anew(con, home / "warehouse" / "published.duckdb", ["v2"])
     next_version(con, home, "v3")                                      # nothing changed but the run
     results.append(publish.publish_version(con, home, "v3", publish.sql_gate))
     path = results[-1].path
     assert path is not None
+    assert _membership_is_hashed_anew(con, path, ["v2", "v3"]) and reused == [True, True]
     db = duckdb.connect(str(path))    # a household layout this code does not write: written anew, not updated
     db.execute("ALTER TABLE household ADD COLUMN retired INTEGER")
     db.close()
