@@ -171,7 +171,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             report("publishing", 1, 1)
     with timings("feedback"):
         feedback_files = write_feedback(ws, run_id)
-    with timings("gx_docs"):
+    with timings("gx_docs"), steps.checkpoint_beside(ws):   # Data Docs do not touch the working database
         docs = write_docs(ws, run_id)
     if published["status"] != "blocked":
         steps.mark_complete(ws, version)

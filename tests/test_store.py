@@ -84,3 +84,43 @@ def test_normalizing_runs_duckdb_within_its_limit(tmp_path: Path, yaml_text: str
         with steps.normalize_memory(ws):
             assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == during
         assert con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0] == after
+
+
+def _wal_bytes(ws: Workspace) -> int:
+    wal = ws.working_db.with_name(ws.working_db.name + ".wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_the_checkpoint_beside_a_block_empties_the_write_ahead_log(tmp_path: Path) -> None:
+    ws, ran = Workspace(tmp_path), []
+    with steps.shared_connection(ws), steps.working(ws) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(100000)")
+        assert _wal_bytes(ws) > 1_000_000           # below the checkpoint threshold: in the log
+        with steps.checkpoint_beside(ws):
+            ran.append(sum(range(1_000_000)))      # the block's own work, beside it
+        assert _wal_bytes(ws) < 100_000 and ran == [499999500000]
+        assert con.execute("SELECT count(*), max(i) FROM t").fetchall() == [(100000, 99999)]
+
+
+def test_a_checkpoint_beside_an_open_write_transaction_keeps_its_rows(tmp_path: Path) -> None:
+    """None is open between the stages, but were one: the committed rows are checkpointed, and the
+    open transaction's rows are there once it commits, after the connection is closed and opened."""
+    ws, ran = Workspace(tmp_path), []
+    with steps.shared_connection(ws), steps.working(ws) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO t VALUES (-1)")
+        with steps.checkpoint_beside(ws):
+            ran.append(True)
+        assert _wal_bytes(ws) < 100_000
+        con.execute("COMMIT")
+    assert ran == [True] and _wal_bytes(ws) == 0
+    with steps.working(ws) as con:
+        assert con.execute("SELECT count(*), min(i) FROM t").fetchall() == [(100001, -1)]
+
+
+def test_no_checkpoint_beside_a_block_without_the_runs_connection(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path)
+    with steps.checkpoint_beside(ws):
+        pass
+    assert not ws.working_db.exists()
