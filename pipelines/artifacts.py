@@ -8,6 +8,7 @@ allow lowercase letters, digits and dashes only, so `social_security` becomes `s
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +72,27 @@ def summary_markdown(ws: Workspace, result: dict[str, Any], senders: dict[str, d
 
 
 def publish_artifacts(ws: Workspace, result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Attach the sender tables and the summary to the current flow run; returns the sender rows."""
-    from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
+    """Attach the sender tables and the summary to the current flow run; returns the sender rows.
+    They are created together, each its own request to the API (one after another: 16 round
+    trips, 0.3 s of a served republish)."""
     con = duckdb.connect(str(ws.working_db), read_only=True)
     try:
         senders = sender_table(con)
     finally:
         con.close()
-    for office, row in senders.items():
-        create_table_artifact(key=artifact_key(office), table=[{k: _plain(v) for k, v in row.items()}],
-                              description=f"{office}: files and rows of run {result['run_id']}")
-    create_markdown_artifact(key="run-summary", markdown=summary_markdown(ws, result, senders),
-                             description=f"onetable run {result['run_id']}")
+    asyncio.run(_create_artifacts(ws, result, senders))
     return senders
+
+
+async def _create_artifacts(ws: Workspace, result: dict[str, Any], senders: dict[str, dict[str, Any]]) -> None:
+    from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
+
+    await asyncio.gather(*(
+        acreate_table_artifact(key=artifact_key(office), table=[{k: _plain(v) for k, v in row.items()}],
+                               description=f"{office}: files and rows of run {result['run_id']}")
+        for office, row in senders.items()),
+        acreate_markdown_artifact(key="run-summary", markdown=summary_markdown(ws, result, senders),
+                                  description=f"onetable run {result['run_id']}"))
 
 
 def _plain(value: Any) -> Any:
