@@ -4,9 +4,10 @@ Candidates: schema `pub` of the working database (pub.household, person, village
 warehouse/published/<object>.sql, typed by schemas/published.yaml; helpers pub.place_match,
 pub.files_in_force, pub.household_members and the household-level senders' rows per household
 (pub.household_housing, _relocation, _infrastructure, _industry: pipelines.keyed), pub.pseudonym
-(never published), pub.metrics_previous for E6); E checks: warehouse/checks/e1..e6.sql. The analysts' file is written aside (pipelines.snapshot:
-storage v1.4.0, history tables, the `changes` view, comments, Parquet snapshots), then os.replace()d
-over warehouse/published.duckdb: open readers keep the old file.
+(never published), pub.metrics_previous for E6); E checks: warehouse/checks/e1..e6.sql. The
+analysts' file is written aside (pipelines.snapshot: storage v1.4.0, history tables, the `changes`
+view, comments, Parquet snapshots), then os.replace()d over warehouse/published.duckdb: open
+readers keep the old file.
 """
 
 from __future__ import annotations
