@@ -169,10 +169,10 @@ def main() -> None:
         print(f"{name:<28} {r['state']}: {r['wall']:5.1f} s wall via the API, flow run {r['flow']:5.1f} s, stages "
               f"{r['stages']:5.1f} s -> Prefect overhead {r['wall'] - r['stages']:4.1f} s")
     print(f"  the republishing poll's stages: {taken['each']}")
-    print(f"incremental republish / full run: {taken['wall']:.1f} / {full:.1f} s = {100 * taken['wall'] / full:.0f} %")
+    print(f"incremental republish / full run: {taken['wall']:.1f} / {full:.1f} s = {100 * taken['wall'] / full:.1f} %")
     print(f"a corrected file again, its republishing poll scheduled 5 s ahead (as the schedule does), from its "
           f"scheduled time: {scheduled['state']} in {scheduled['wall']:.1f} s (flow run {scheduled['flow']:.1f} s, stages "
-          f"{scheduled['stages']:.1f} s) = {100 * scheduled['wall'] / full:.0f} % of the full run")
+          f"{scheduled['stages']:.1f} s) = {100 * scheduled['wall'] / full:.1f} % of the full run")
     print(f"  its stages: {scheduled['each']}")
     print(f"file dropped -> new version published (two polls back to back): {latency:.1f} s; under the schedule "
           f"add up to two poll intervals (default 5 min each)")
