@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -365,15 +367,22 @@ TAMPER = [  # rules expected to fail, the tampering
 ]
 
 
+@contextmanager
+def rolled_back(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of `con` in a transaction that is rolled back at the end of the block."""
+    cursor = con.cursor()
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        yield cursor
+    finally:
+        cursor.execute("ROLLBACK")
+
+
 @pytest.mark.parametrize(("rule", "tamper"), TAMPER)
 def test_checks_catch_tampering(built: duckdb.DuckDBPyConnection, rule: str, tamper: str) -> None:
-    con = built.cursor()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with rolled_back(built) as con:
         con.execute(tamper)
         assert publish.failing_checks(con, publish.BLOCKING) == rule.split()
-    finally:
-        con.execute("ROLLBACK")
 
 
 BASE_COUNTS = [  # tampering that moves a base count only (the roll-up still adds up), the E3 rows expected
@@ -387,16 +396,12 @@ BASE_COUNTS = [  # tampering that moves a base count only (the roll-up still add
 
 @pytest.mark.parametrize(("tamper", "expected"), BASE_COUNTS)
 def test_e3_compares_base_counts_with_the_one_table(built: duckdb.DuckDBPyConnection, tamper: str, expected: str) -> None:
-    con = built.cursor()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with rolled_back(built) as con:
         old = con.execute("SELECT village_code FROM pub.household WHERE household_id = 'H01'").fetchone()[0]
         con.execute(tamper)
         new = con.execute("SELECT village_code FROM pub.household WHERE household_id = 'H01'").fetchone()[0]
         rows = con.execute(f"SELECT row_uid, detail FROM ({publish.check_sql('e3')}) "
                            "WHERE detail LIKE '%一张表中计数为%' ORDER BY row_uid").fetchall()
-    finally:
-        con.execute("ROLLBACK")
     assert [r[0].removeprefix("metrics:") for r in rows] == sorted(expected.format(old=old, new=new).split())
 
 
