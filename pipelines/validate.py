@@ -218,11 +218,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     con.execute("DROP TABLE IF EXISTS temp.main.layer_subject")
     _no_strays(con, rules, rules_path)
     _failed(con, failing)
-    selected = [r for r in rules if r.check != "reader"]
-    records = [_finding(run_id, r, x) for r in selected for x in _failed_rows(con, r.id)]
-    _sender_headers(con, records)
-    store_findings(con, run_id, [r.id for r in selected], records)
-    counts = Counter(x["rule"] for x in records)
+    counts = _record_failed(con, run_id, [r for r in rules if r.check != "reader"])
     for r in rules:
         if r.check == "reader":
             counts[r.id] = _keep_decided(con, run_id, r.id)
@@ -242,13 +238,6 @@ def _failed(con: duckdb.DuckDBPyConnection, failing: dict[str, set[str]]) -> Non
         con.execute("CREATE OR REPLACE TEMP TABLE check_failed AS SELECT * FROM gx_failed")
     finally:
         con.unregister("gx_failed")
-
-
-def _failed_rows(con: duckdb.DuckDBPyConnection, rule: str) -> list[dict[str, Any]]:
-    """The check rows of `rule` whose subject GX failed: the findings."""
-    return con.sql(f"SELECT * EXCLUDE (rule, known) FROM check_row c WHERE rule = {lit(rule)} AND EXISTS "
-                   "(SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)"
-                   ).to_arrow_table().to_pylist()
 
 
 def _keep_decided(con: duckdb.DuckDBPyConnection, run_id: str, rule: str) -> int:
@@ -275,14 +264,42 @@ def _no_strays(con: duckdb.DuckDBPyConnection, rules: list[Rule], path: Path) ->
                               f"are subjects of none of {r.layer} (e.g. `{example}`)")
 
 
-def _finding(run_id: str, rule: Rule, row: dict[str, Any]) -> dict[str, Any]:
-    office = "data_office" if rule.owner == "data_office" else row["office"]
-    message, fix = rule.texts(office)
-    found = {c: row[c] for c in CHECK_COLUMNS if c not in ("row_uid", "detail")}
-    if rule.owner == "data_office":
-        found.update(file_name=None, file_hash=None, sheet=None, row=None)
-    return {**found, "run_id": run_id, "rule": rule.id, "severity": rule.severity, "office": office,
-            "column_letter": None, "message": message.replace("{detail}", row["detail"] or ""), "fix": fix}
+def _record_failed(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[Rule]) -> Counter[str]:
+    """The findings of `rules`, replacing this run's earlier ones: their check rows whose subject GX
+    failed (`check_failed`), recorded in SQL (29,000 rows of a city run never become Python objects)
+    with the rule's texts for the office it is reported to (data_office for the data office's rules,
+    whose rows then name no file) and, in column_name, the header as the sender wrote it (_headers).
+    Returns the findings per rule."""
+    con.execute("DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) IN (SELECT unnest(?))",
+                [run_id, [r.id for r in rules]])
+    texts = [(r.id, registry, r.severity, r.owner == "data_office", *r.texts("registry" if registry else None))
+             for r in rules for registry in (False, True)]
+    names = ["rule", "registry", "severity", "ours", "message", "fix"]
+    con.register("onetable_rule_text", pa.table({n: [t[i] for t in texts] for i, n in enumerate(names)}))
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE onetable_failed AS
+            SELECT c.rule, t.severity, CASE WHEN t.ours THEN 'data_office' ELSE c.office END AS office,
+                   {", ".join(f"CASE WHEN NOT t.ours THEN c.{k} END AS {k}" for k in ("file_name", "file_hash", "sheet", "row"))},
+                   c.column_name, c.value, c.household_id, c.person_id,
+                   replace(t.message, '{{detail}}', coalesce(c.detail, '')) AS message, t.fix
+            FROM check_row c JOIN onetable_rule_text t ON t.rule = c.rule
+                 AND t.registry = (NOT t.ours AND coalesce(c.office = 'registry', false))
+            WHERE EXISTS (SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)""")
+    finally:
+        con.unregister("onetable_rule_text")
+    con.register("onetable_header", _headers(con))
+    try:
+        con.execute("""INSERT INTO finding BY NAME
+            SELECT f.* REPLACE (coalesce(h.shown, f.column_name) AS column_name), h.letter AS column_letter,
+                   $1 AS run_id
+            FROM onetable_failed f LEFT JOIN onetable_header h ON h.office = f.office
+                 AND h.file_hash IS NOT DISTINCT FROM f.file_hash AND h.sheet IS NOT DISTINCT FROM f.sheet
+                 AND h.column_name = f.column_name""", [run_id])
+    finally:
+        con.unregister("onetable_header")
+    counts = Counter(dict(con.execute("SELECT rule, count(*) FROM onetable_failed GROUP BY rule").fetchall()))
+    con.execute("DROP TABLE temp.main.onetable_failed")
+    return counts
 
 
 @cache
@@ -297,20 +314,24 @@ def _locate(office: str, table: str, headers: tuple[str, ...], column: str) -> t
                  if h and split_header_unit(normalize_header(h))[0] in wanted), None)
 
 
-def _sender_headers(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) -> None:
-    """column_name: canonical column -> the header as the sender wrote it, with its Excel letter."""
-    hashes = sorted({r["file_hash"] for r in records if r["file_hash"]})
+def _headers(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Per (office, file_hash, sheet, column_name) of the findings in `onetable_failed`: the header
+    as the sender wrote the canonical column, with its Excel letter, or else the column's Chinese label."""
+    found = con.execute("SELECT DISTINCT office, file_hash, sheet, column_name FROM onetable_failed "
+                        "WHERE column_name IS NOT NULL").fetchall()
+    hashes = sorted({h for _, h, _, _ in found if h})
     sheets = {(h, s): (t, tuple(hs or [])) for h, s, t, hs in con.execute(
         "SELECT file_hash, sheet, tbl, headers FROM landed_sheet WHERE list_contains($1, file_hash)",
         [hashes]).fetchall()} if hashes else {}
     labels = load_schema().columns
-    for r in records:
-        column, sheet = r["column_name"], sheets.get((r["file_hash"], r["sheet"]))
-        located = _locate(r["office"], *sheet, column) if sheet and column else None
-        if located:
-            r["column_name"], r["column_letter"] = located
-        elif column in labels:
-            r["column_name"] = labels[column].label
+    rows = []
+    for office, file_hash, sheet, column in found:
+        spelled = sheets.get((file_hash, sheet))
+        located = _locate(office, *spelled, column) if spelled else None
+        shown, letter = located or (labels[column].label if column in labels else column, None)
+        rows.append((office, file_hash, sheet, column, shown, letter))
+    names = ["office", "file_hash", "sheet", "column_name", "shown", "letter"]
+    return pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
 
 
 def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[str],

@@ -915,3 +915,56 @@ def test_reader_rules_are_decided_in_the_reader_layers() -> None:
     reader = {r.id: r.layer for r in load_rules().values() if r.check == "reader"}
     assert {r for r, layer in reader.items() if layer == ["files"]} == {f"F{i}" for i in range(1, 11)} | {"A4"}
     assert {r for r, layer in reader.items() if layer == ["sender_rows"]} == {f"A{i}" for i in range(1, 10)} - {"A4"}
+
+
+# (rule, office, file, sheet, column, detail, GX failed it) -> the finding as recorded, or None
+RECORDED = [
+    pytest.param(("C2", "registry", "reg.xlsx", "户信息", "household_size", "人口数3", True),
+                 ("registry", "reg.xlsx", "家庭人口数", "B", "家庭人口数与登记的成员人数不一致（人口数3）。"),
+                 id="header-as-written-with-letter"),
+    pytest.param(("C2", "registry", "other.xlsx", "户信息", "member_count", None, True),
+                 ("registry", "other.xlsx", "成员人数", None, "家庭人口数与登记的成员人数不一致（）。"),
+                 id="sheet-not-landed-label-no-detail"),
+    pytest.param(("D1", "registry", "reg.xlsx", "户信息", None, "张某", True),
+                 ("registry", "reg.xlsx", None, None, "本户有成员已被报死亡，但仍在册（张某）。"),
+                 id="d-rule-to-registry-registry-text"),
+    pytest.param(("D1", "civil_affairs", "ca.xlsx", "名单", None, "张某", True),
+                 ("civil_affairs", "ca.xlsx", None, None, "此人已报死亡，但仍在建档立卡人员名单中（张某）。"),
+                 id="d-rule-to-sender"),
+    pytest.param(("E1", "registry", "reg.xlsx", "户信息", "household_id", "重复", True),
+                 ("data_office", None, "户编号", None,
+                  "发布的户表不满足“每个建档立卡户一行、户编号唯一且不为空”（重复）。"),
+                 id="data-office-rule-names-no-file"),
+    pytest.param(("C2", "registry", "reg.xlsx", "户信息", "household_size", "x", False), None, id="gx-passed-it"),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), RECORDED)
+def test_failed_check_rows_are_recorded_in_sql(row: tuple[Any, ...], expected: tuple[Any, ...] | None) -> None:
+    from pipelines.validate import _kept_columns, _record_failed
+
+    rule, office, file_name, sheet, column, detail, failed = row
+    con = duckdb.connect()
+    create_working_tables(con)
+    con.execute("INSERT INTO landed_sheet VALUES ('l1', 'registry', 'h-reg.xlsx', 'reg.xlsx', '户信息', "
+                "'registry_household', 1, ['户编号', '家庭人口数'])")
+    typed = ", ".join(f'"{c}" {t}' for c, t in _kept_columns())
+    con.execute(f"CREATE TEMP TABLE check_row ({typed}, known BOOLEAN)")
+    con.execute("INSERT INTO check_row VALUES (?, 'u1', ?, ?, ?, ?, 7, ?, '3', 'H1', NULL, ?, 'u1', true)",
+                [rule, office, file_name, f"h-{file_name}", sheet, column, detail])
+    con.execute("CREATE TEMP TABLE check_failed AS SELECT ? AS rule, ? AS subject", [rule, "u1" if failed else "u2"])
+    con.execute("INSERT INTO finding (run_id, rule) VALUES ('run-1', ?), ('run-0', ?)", [rule, rule])   # replaced, kept
+    rules = load_rules()
+    counts = _record_failed(con, "run-1", [rules[rule]])
+    found = con.execute("SELECT office, file_name, column_name, column_letter, message, fix, severity, row, "
+                        "household_id FROM finding WHERE run_id = 'run-1'").fetchall()
+    assert con.execute("SELECT count(*) FROM finding WHERE run_id = 'run-0'").fetchall() == [(1,)]
+    assert counts[rule] == (expected is not None)
+    if expected is None:
+        assert found == []
+        return
+    (got,) = found
+    ours = rules[rule].owner == "data_office"
+    texts = rules[rule].texts(got[0])
+    assert got[:5] == expected
+    assert (got[5], got[6], got[7], got[8]) == (texts[1], rules[rule].severity, None if ours else 7, "H1")
