@@ -23,9 +23,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipelines import artifacts, feedback, gxdocs, runreport, steps
-from pipelines.orchestrate import count_collections, dask_runner, describe_process, share_api_with_workers
+from pipelines.orchestrate import (
+    count_collections,
+    dask_runner,
+    describe_process,
+    end_runs_without_heartbeat_wait,
+    share_api_with_workers,
+)
 from pipelines.progress import report
 from pipelines.workspace import Workspace, open_workspace, writer_lock
+
+end_runs_without_heartbeat_wait()   # for every run of this module's flows, served ones too
 
 
 def io_task(fn: Callable[..., Any], name: str) -> Any:

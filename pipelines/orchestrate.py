@@ -10,6 +10,7 @@ set before prefect is imported.
 from __future__ import annotations
 
 import gc
+import inspect
 import logging
 import multiprocessing
 import os
@@ -41,6 +42,33 @@ def configure_prefect(state_dir: Path, quiet: bool = True) -> None:
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+
+def end_runs_without_heartbeat_wait() -> None:
+    """Let a sync flow run end without waiting for its heartbeat thread. Prefect 3.9.1 emits a flow
+    run heartbeat every 180 s (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY`; they feed zombie-flow
+    automations, and stay on) from a thread that sleeps one second at a time, and its sync engine
+    joins that thread when the run ends: every run ended on the next whole second of its duration
+    (a 0.1 s flow took 1.1 s; a served poll, on average 0.5 s more). Its async engine does not
+    join (`join_on_exit=False`): the thread stops at its next tick, and emits nothing once the run
+    is final. The sync engine is made to do the same. Idempotent; on a Prefect whose
+    `_send_heartbeats` takes no `join_on_exit`, an error (tests/test_orchestrate.py pins 3.9.1's)."""
+    from prefect import flow_engine
+
+    current = flow_engine._send_heartbeats
+    if getattr(current, "onetable_unjoined", False):
+        return
+    if "join_on_exit" not in inspect.signature(current).parameters:
+        raise RuntimeError(f"prefect {version('prefect')}: `prefect.flow_engine._send_heartbeats` takes no "
+                           "`join_on_exit`; review pipelines.orchestrate.end_runs_without_heartbeat_wait")
+
+    @contextmanager
+    def unjoined(engine: Any, join_on_exit: bool = True) -> Iterator[None]:
+        with current(engine, join_on_exit=False):
+            yield
+
+    unjoined.onetable_unjoined = True   # type: ignore[attr-defined]
+    flow_engine._send_heartbeats = unjoined
 
 
 def seed_prefect_database(prefect_home: Path) -> bool:
