@@ -70,7 +70,8 @@ def split_parts(con: duckdb.DuckDBPyConnection, sql: str, cte: str) -> list[tupl
 
 
 class KeptChecks:
-    """One run's check rows: `collect` copies a rule's kept rows or runs its SQL and keeps them."""
+    """One run's check rows: `collect` runs a rule's SQL and keeps its rows, or, while its
+    fingerprint stands, leaves them to `copy_reused`."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, prints: Fingerprints, columns: list[tuple[str, str]],
                  reuse: bool = True) -> None:
@@ -100,8 +101,7 @@ class KeptChecks:
         self.collected.append(rule)
         fingerprint = self._prints.of(f"check.{rule}", sql)
         if fingerprint is not None and self._before.get(rule) == fingerprint:
-            con.execute(f"INSERT INTO check_row SELECT *, false FROM {SCHEMA}.check_row WHERE rule = ?", [rule])
-            self.reused.append(rule)
+            self.reused.append(rule)   # copied by copy_reused, all in one statement
             return
         con.execute(insert)
         con.execute(f"DELETE FROM {SCHEMA}.check_fingerprint WHERE rule = ?", [rule])
@@ -109,6 +109,12 @@ class KeptChecks:
         con.execute(f"INSERT INTO {SCHEMA}.check_row SELECT * EXCLUDE (known) FROM check_row WHERE rule = ?", [rule])
         if fingerprint is not None:
             con.execute(f"INSERT INTO {SCHEMA}.check_fingerprint VALUES (?, ?)", [rule, fingerprint])
+
+    def copy_reused(self) -> None:
+        """Into the TEMP table `check_row`: the kept rows of every key `collect` found unchanged."""
+        if self.reused:
+            self._con.execute(f"INSERT INTO check_row SELECT *, false FROM {SCHEMA}.check_row "
+                              "WHERE list_contains($1, rule)", [self.reused])
 
     def forget_others(self) -> None:
         """Drop the kept rows of every key this run did not collect (a rule since split into parts, or

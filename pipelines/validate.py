@@ -155,6 +155,8 @@ def _collect(con: duckdb.DuckDBPyConnection, rules: list[Rule], checks_dir: Path
                     con.execute(insert)
                 else:
                     kept.collect(key, part, insert)
+    if kept is not None:
+        kept.copy_reused()
     con.execute(f"UPDATE check_row SET rule = split_part(rule, '{PART}', 1) WHERE contains(rule, '{PART}')")
     if kept is not None:
         kept.forget_others()

@@ -33,13 +33,35 @@ def test_a_rule_runs_once_then_its_rows_are_copied() -> None:
     for _ in range(2):
         kept = KeptChecks(con, Fingerprints(con, ""), COLUMNS)
         kept.collect("B1", "SELECT r FROM t", insert)
-        runs.append((kept.reused, con.execute("SELECT * FROM check_row").fetchall()))
+        collected = con.execute("SELECT count(*) FROM check_row").fetchall()[0][0]
+        kept.copy_reused()   # the kept rows come now, all keys in one statement
+        runs.append((kept.reused, collected, con.execute("SELECT * FROM check_row").fetchall()))
         con.execute("DELETE FROM check_row")
     con.execute("UPDATE t SET r = 8")
     kept = KeptChecks(con, Fingerprints(con, ""), COLUMNS)
     kept.collect("B1", "SELECT r FROM t", insert)
-    runs.append((kept.reused, con.execute("SELECT * FROM check_row").fetchall()))
-    assert runs == [([], [("B1", 7, "s", False)]), (["B1"], [("B1", 7, "s", False)]), ([], [("B1", 8, "s", False)])]
+    kept.copy_reused()
+    runs.append((kept.reused, 1, con.execute("SELECT * FROM check_row").fetchall()))
+    assert runs == [([], 1, [("B1", 7, "s", False)]), (["B1"], 0, [("B1", 7, "s", False)]),
+                    ([], 1, [("B1", 8, "s", False)])]
+
+
+def test_every_unchanged_key_is_copied_once_and_no_other() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 7 AS r; CREATE TABLE u AS SELECT 1 AS r; CREATE TEMP TABLE check_row "
+                "(rule VARCHAR, row BIGINT, subject VARCHAR, known BOOLEAN)")
+    keys = {"B1@cur_a": "t", "B1@cur_b": "t", "C2": "u"}
+    for change in (None, "UPDATE u SET r = 2"):
+        if change:
+            con.execute(change)
+        con.execute("DELETE FROM check_row")
+        kept = KeptChecks(con, Fingerprints(con, ""), COLUMNS)
+        for key, table in keys.items():
+            kept.collect(key, f"SELECT r FROM {table}", f"INSERT INTO check_row SELECT '{key}', r, 's', false FROM {table}")
+        kept.copy_reused()
+    assert kept.reused == ["B1@cur_a", "B1@cur_b"]
+    assert con.execute("SELECT rule, row FROM check_row ORDER BY rule").fetchall() == [
+        ("B1@cur_a", 7), ("B1@cur_b", 7), ("C2", 2)]
 
 
 WHOLE = """-- a check
