@@ -19,6 +19,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -272,9 +273,10 @@ def publish_version(con: duckdb.DuckDBPyConnection, home: Path, version_id: str,
         warnings = tuple(failing_checks(con, WARNING))
         tmp = target.with_name(f"{target.name}.{version_id}.tmp")
         same = _same_as_written(con, previous) if reuse else []
-        forward, updated = write_database(con, tmp, version_id, same, update=reuse)
         versions = home / "warehouse" / "versions"
-        write_snapshots(con, tmp, versions / version_id, versions / previous if previous else None, same)
+        earlier = versions / previous if previous else None
+        forward, updated = write_database(con, tmp, version_id, same, update=reuse, beside=partial(
+            write_snapshots, folder=versions / version_id, earlier=earlier, same=same))
     os.replace(tmp, target)
     fsync(target.parent)
     _record_written(con, version_id)

@@ -1014,3 +1014,28 @@ def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> 
     assert _history(home / "warehouse" / "published.duckdb")[-1][:2] == ("v2", 25)
     assert {k: v for k, v in _candidates(con).items() if k not in ("metrics", "issues")} == \
         {k: v for k, v in before.items() if k not in ("metrics", "issues")}
+
+
+def test_the_snapshots_beside_the_last_checkpoint_read_the_file_and_their_error_is_raised(tmp_path: Path) -> None:
+    """write_database's last checkpoint has write_snapshots beside it (snapshot._checkpoint_beside):
+    the reader sees every table of the new file while it is checkpointed; its error is raised once
+    the checkpoint has ended (the log is empty either way)."""
+    from pipelines.snapshot import NEW, _checkpoint_beside
+
+    con, path = duckdb.connect(), tmp_path / "new.duckdb"
+    con.execute(f"ATTACH '{path}' AS {NEW}")
+    con.execute(f"CREATE TABLE {NEW}.main.t AS SELECT range AS i FROM range(50000)")
+    con.execute(f"UPDATE {NEW}.main.t SET i = i + 1")   # into the log
+    wal = path.with_name(path.name + ".wal")
+    assert wal.stat().st_size > 100_000
+    seen: list[int] = []
+    _checkpoint_beside(con, lambda cur: seen.append(cur.execute(f"SELECT sum(i) FROM {NEW}.main.t").fetchall()[0][0]))
+    assert seen == [sum(range(1, 50001))] and not (wal.exists() and wal.stat().st_size > 1000)
+
+    def fail(cur: duckdb.DuckDBPyConnection) -> None:
+        raise OSError("disk full while writing household.parquet")
+
+    con.execute(f"UPDATE {NEW}.main.t SET i = i + 1")
+    with pytest.raises(OSError, match="disk full"):
+        _checkpoint_beside(con, fail)
+    assert not (wal.exists() and wal.stat().st_size > 1000)
