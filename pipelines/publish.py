@@ -32,7 +32,7 @@ from pipelines.errors import OnetableError, UsageError
 from pipelines.fingerprints import Fingerprints
 from pipelines.idnumbers import mask_id, mask_phone
 from pipelines.inforce import frozen_content, frozen_in_force
-from pipelines.keyed import NARROWED_LOG, KeyedBuild
+from pipelines.keyed import NARROWED_LOG, KeyedBuild, Pending
 from pipelines.schema import load_schema, sql_type
 from pipelines.snapshot import (
     CANDIDATE,
@@ -157,20 +157,22 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes, reuse: bool = Tr
         prints = Fingerprints(con, "\0".join(macros), frozen_content(con))
         _build_pseudonyms(con, key, prints, reuse)
         before = dict(con.execute(f"FROM {CANDIDATE}.built").fetchall()) if reuse else {}
-        build = KeyedBuild(con, before, reuse)
+        build, pending = KeyedBuild(con, before, reuse), Pending(con)
         for name in OBJECTS:
             body = read_sql(SQL_DIR / f"{name}.sql")
             if name in schema.tables:
                 cols = ", ".join(f'CAST("{n}" AS {sql_type(c)}) AS "{n}"' for n, c in published_columns(schema, name))
                 body = f"SELECT {cols} FROM (\n{body}\n) AS src"
             fingerprint = prints.of(f"{CANDIDATE}.{name}", body)
+            parts = prints.parts.get(f"{CANDIDATE}.{name}") if fingerprint is not None else None
+            pending.wait_for(parts)
             if fingerprint is not None and before.get(name) == fingerprint and table_exists(con, name, schema=CANDIDATE):
                 kept.append(name)
                 continue
             run(con, f"DELETE FROM {CANDIDATE}.built WHERE object = {lit(name)}")   # a crash here: built again
-            build.build(name, body, prints.parts.get(f"{CANDIDATE}.{name}") if fingerprint is not None else None)
-            if fingerprint is not None:
-                run(con, f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})")
+            record = f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})" if fingerprint else None
+            pending.add(name, build.build(name, body, parts, beside=pending.may_go_beside(parts)), record)
+        pending.wait_for(None)
     run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.metrics_previous "
                 "(version VARCHAR, level VARCHAR, code VARCHAR, metric VARCHAR, value DOUBLE)")
     return kept

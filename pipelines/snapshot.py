@@ -267,30 +267,43 @@ def _comments(schema: Schema) -> dict[tuple[str, str | None], tuple[str, str]]:
     return wanted
 
 
-def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
-                       beside: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
-    """CHECKPOINT the new file, with `beside` run on a cursor of its own in a thread meanwhile
-    (DuckDB lets reads run during a checkpoint); its error is raised once both have ended."""
-    if beside is None:
-        run(con, f"CHECKPOINT {NEW}")
-        return
+def start_beside(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], None]
+                 ) -> Callable[[], None]:
+    """Start `work(cursor)` in a thread, on a cursor of its own (its own transactions; it sees no
+    TEMP object of `con`): DuckDB's work beside the caller's. DuckDB releases the GIL and a statement
+    over fewer rows than a row group (122,880) runs on one thread, so two such run side by side on
+    two cores. Returns what waits for it and raises its error."""
     cursor, failed = con.cursor(), []
 
-    def work() -> None:
+    def target() -> None:
         try:
-            beside(cursor)
-        except BaseException as exc:   # raised below, in the caller's thread
+            work(cursor)
+        except BaseException as exc:   # raised by wait(), in the caller's thread
             failed.append(exc)
+        finally:
+            cursor.close()
 
-    thread = threading.Thread(target=work, name="onetable-snapshots")
+    thread = threading.Thread(target=target, name="onetable-beside")
     thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
+
+
+def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
+                       beside: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
+    """CHECKPOINT the new file, with `beside` (start_beside) meanwhile: DuckDB lets reads run during
+    a checkpoint. Its error is raised once both have ended."""
+    wait = start_beside(con, beside) if beside is not None else None
     try:
         run(con, f"CHECKPOINT {NEW}")
     finally:
-        thread.join()
-        cursor.close()
-    if failed:
-        raise failed[0]
+        if wait is not None:
+            wait()
 
 
 def write_snapshots(con: duckdb.DuckDBPyConnection, folder: Path, earlier: Path | None = None,
