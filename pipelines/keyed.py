@@ -152,9 +152,17 @@ class Pending:
             run(self._con, record)
 
     def wait_for(self, parts: dict[str, str] | None) -> None:
-        """Wait for the pending candidates that `parts` read (every one, for None)."""
+        """Wait for the pending candidates that `parts` read (every one, for None); the first error
+        is raised once each of them has ended (a failed one gets no row in pub.built)."""
+        failed: list[BaseException] = []
         for name in [n for n in self._waiting if parts is None or f"{CANDIDATE}.{n}" in parts]:
             wait, record = self._waiting.pop(name)
-            wait()
+            try:
+                wait()
+            except BaseException as exc:   # the others still end before it is raised
+                failed.append(exc)
+                continue
             if record is not None:
                 run(self._con, record)
+        if failed:
+            raise failed[0]

@@ -170,7 +170,8 @@ def build_candidate(con: duckdb.DuckDBPyConnection, key: bytes, reuse: bool = Tr
                 kept.append(name)
                 continue
             run(con, f"DELETE FROM {CANDIDATE}.built WHERE object = {lit(name)}")   # a crash here: built again
-            record = f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})" if fingerprint else None
+            record = None if fingerprint is None else \
+                f"INSERT INTO {CANDIDATE}.built VALUES ({lit(name)}, {lit(fingerprint)})"
             pending.add(name, build.build(name, body, parts, beside=pending.may_go_beside(parts)), record)
         pending.wait_for(None)
     run(con, f"CREATE TABLE IF NOT EXISTS {CANDIDATE}.metrics_previous "
