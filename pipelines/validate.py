@@ -294,7 +294,7 @@ def _record_failed(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[Rule
         con.execute("""INSERT INTO finding BY NAME
             SELECT f.* REPLACE (coalesce(h.shown, f.column_name) AS column_name), h.letter AS column_letter,
                    $1 AS run_id
-            FROM onetable_failed f LEFT JOIN onetable_header h ON h.office = f.office
+            FROM onetable_failed f LEFT JOIN onetable_header h ON h.office IS NOT DISTINCT FROM f.office
                  AND h.file_hash IS NOT DISTINCT FROM f.file_hash AND h.sheet IS NOT DISTINCT FROM f.sheet
                  AND h.column_name = f.column_name""", [run_id])
     finally:

@@ -935,6 +935,8 @@ RECORDED = [
                  ("data_office", None, "户编号", None,
                   "发布的户表不满足“每个建档立卡户一行、户编号唯一且不为空”（重复）。"),
                  id="data-office-rule-names-no-file"),
+    pytest.param(("C2", None, "other.xlsx", "户信息", "member_count", "x", True),
+                 (None, "other.xlsx", "成员人数", None, "家庭人口数与登记的成员人数不一致（x）。"), id="no-office-label"),
     pytest.param(("C2", "registry", "reg.xlsx", "户信息", "household_size", "x", False), None, id="gx-passed-it"),
 ]
 
