@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pipelines.findings import Finding, record_findings
 from pipelines.headers import Layout
 from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
+from pipelines.snapshot import run, start_beside
 from pipelines.specs import config_hash, load_specs
 from pipelines.store import connect_working, memory_limit
 from pipelines.workspace import Limits, Workspace, clear_interrupted, crash_point, interrupted
@@ -69,23 +69,14 @@ def checkpoint_beside(ws: Workspace) -> Iterator[None]:
     if shared is None:
         yield
         return
-    cursor, failed = shared.cursor(), []
-
-    def checkpoint() -> None:
-        try:
-            cursor.execute("CHECKPOINT").fetchall()
-        except duckdb.Error as exc:
-            failed.append(exc)
-
-    thread = threading.Thread(target=checkpoint, name="onetable-checkpoint")
-    thread.start()
+    wait = start_beside(shared, lambda cursor: run(cursor, "CHECKPOINT"))
     try:
         yield
-    finally:
-        thread.join()
-        cursor.close()
-    if failed:
-        raise failed[0]
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):   # the block's own error is the one raised
+            wait()
+        raise
+    wait()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
