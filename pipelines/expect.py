@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -182,12 +183,18 @@ def _suite_code() -> str:
 
 
 def decide_layer(con: duckdb.DuckDBPyConnection, name: str, members: list[str], out: Path,
-                 kept: KeptChecks | None) -> tuple[bool, dict[str, set[str]]]:
-    """GX's decision over the layer whose subjects are in `layer_subject`: success, and the
-    unexpected subjects per rule; kept from an earlier run for the same frame (pipelines.kept)."""
-    fingerprint = kept.layer_fingerprint(name, _frame_sql(members), _suite_code()) if kept else None
+                 kept: KeptChecks | None, content: str | None = None,
+                 subjects: Callable[[], object] | None = None) -> tuple[bool, dict[str, set[str]]]:
+    """GX's decision over the layer whose subjects are in `layer_subject` (put there by `subjects`
+    first, when given): success, and the unexpected subjects per rule; kept from an earlier run for
+    the same frame (pipelines.kept). `content`: the hash of what determines the frame, when the
+    caller has it without building the frame (the frame's rows are hashed otherwise); `subjects`
+    then runs only when GX validates."""
+    fingerprint = kept.layer_fingerprint(name, _frame_sql(members), _suite_code(), content) if kept else None
     if kept is not None and fingerprint is not None and (recalled := kept.recall_layer(name, fingerprint, out)):
         return recalled
+    if subjects is not None:
+        subjects()
     frame = _flag_frame(con, members)
     success, found = validate_frame(flag_suite(name, tuple(members)), frame, "row_uid", out)
     del frame   # before the next layer's frame is built

@@ -10,7 +10,8 @@ the three rules that read relocation rows (D3, D5, D11); the others are copied.
 GX's decision over a layer is kept the same way (`kept.layer_result`, `kept.layer_failing`): it is
 a function of the layer's frame (its subjects and their flags, pipelines.validate) and of the
 suite, so a layer whose frame hashes as it did when GX last validated it takes that validation's
-result, and its result JSON is copied from that run's folder into this run's (Data Docs show the
+result (a layer over `cur_<table>` is hashed from what determines its frame, its subjects and
+flagged pairs, without building it: pipelines.validate._table_frame), and its result JSON is copied from that run's folder into this run's (Data Docs show the
 run that validated it). A corrected relocation file has GX validate the layers whose flags it
 changed; the findings are recorded anew each run from GX's (kept or fresh) unexpected subjects.
 With `reuse` off (the nightly rebuild, `onetable run --recompute`) every SQL runs and GX validates
@@ -123,11 +124,16 @@ class KeptChecks:
         self._con.execute(f"DELETE FROM {SCHEMA}.check_row WHERE NOT list_contains($1, rule)", keys)
         self._con.execute(f"DELETE FROM {SCHEMA}.check_fingerprint WHERE NOT list_contains($1, rule)", keys)
 
-    def layer_fingerprint(self, layer: str, frame_sql: str, suite_code: str) -> str:
+    def layer_fingerprint(self, layer: str, frame_sql: str, suite_code: str, content: str | None = None) -> str:
         """The fingerprint of a layer's GX validation: the suite (`suite_code`), the SQL of the
-        frame's columns and the frame's content (Fingerprints.content_hash, computed in DuckDB)."""
-        content = self._prints.content_hash(frame_sql)
+        frame's columns and the frame's content: `content` when the caller hashed what determines
+        it, else the frame's rows (Fingerprints.content_hash, computed in DuckDB)."""
+        content = self._prints.content_hash(frame_sql) if content is None else content
         return hashlib.sha256("\0".join([layer, suite_code, frame_sql, content]).encode()).hexdigest()
+
+    def frame_content(self, *sqls: str) -> str:
+        """The hash of what determines a layer's frame, from the content of what each of `sqls` selects."""
+        return hashlib.sha256("\0".join(map(self._prints.content_hash, sqls)).encode()).hexdigest()
 
     def recall_layer(self, layer: str, fingerprint: str, out: Path) -> tuple[bool, dict[str, set[str]]] | None:
         """GX's kept decision over `layer` (success, unexpected subjects per rule) when it was made

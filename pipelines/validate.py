@@ -29,6 +29,7 @@ GX plumbing (one ephemeral context, suites built once per process): pipelines/ex
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ class CheckSummary:
     layers: dict[str, bool]        # layer (suite) -> GX success
     sql_seconds: float
     gx_seconds: float
-    layer_seconds: dict[str, float] | None = None   # layer (suite) -> seconds in GX
+    layer_seconds: dict[str, float] | None = None   # layer (suite) -> seconds deciding it (frame and GX)
     reused: tuple[str, ...] = ()   # rules whose check rows were kept from an earlier run (pipelines.kept)
     reused_layers: tuple[str, ...] = ()   # layers whose GX decision was kept from an earlier run (idem)
 
@@ -185,9 +186,9 @@ def _checked(con: duckdb.DuckDBPyConnection, path: Path, shared: bool = False) -
 
 
 def _subjects(con: duckdb.DuckDBPyConnection, name: str, layer: Layer | None, checks_dir: Path,
-              members: list[str]) -> None:
-    """The layer's subjects into the TEMP table `layer_subject`; the check rows of its `members` that
-    are among them are marked `known` (the others would be lost: _no_strays)."""
+              members: list[str], mark: bool = True) -> None:
+    """The layer's subjects into the TEMP table `layer_subject`; with `mark`, the check rows of its
+    `members` that are among them are marked `known` (the others would be lost: _no_strays)."""
     rules = ", ".join(map(lit, members))
     if name in TABLE_LAYERS:
         sql = f"SELECT DISTINCT row_uid AS subject FROM cur_{name} WHERE row_uid IS NOT NULL"
@@ -196,8 +197,26 @@ def _subjects(con: duckdb.DuckDBPyConnection, name: str, layer: Layer | None, ch
     else:  # aggregate checks: the subjects are the rows the checks return
         sql = f"SELECT DISTINCT subject FROM check_row WHERE rule IN ({rules}) AND subject IS NOT NULL ORDER BY subject"
     con.execute(f"CREATE OR REPLACE TEMP TABLE layer_subject AS {sql}")
-    con.execute(f"UPDATE check_row SET known = true WHERE NOT known AND rule IN ({rules}) "
-                "AND subject IN (SELECT subject FROM layer_subject)")
+    if mark:
+        con.execute(f"UPDATE check_row SET known = true WHERE NOT known AND rule IN ({rules}) "
+                    "AND subject IN (SELECT subject FROM layer_subject)")
+
+
+def _table_frame(con: duckdb.DuckDBPyConnection, name: str, members: list[str], kept: KeptChecks) -> str:
+    """A layer over `cur_<name>`, without building its frame: the check rows of its `members` that
+    are its subjects (the frame's True flags, into the TEMP table `layer_flagged`) are marked
+    `known`, and the hash of what determines the frame is returned: the subjects (`row_uid`) and
+    those (rule, subject) pairs. A layer whose frame is unchanged then takes GX's kept decision
+    without its subjects ever being copied (a DISTINCT over up to 500k rows per layer)."""
+    rules = ", ".join(map(lit, members))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE layer_flagged AS SELECT DISTINCT rule, subject FROM check_row
+                    WHERE rule IN ({rules}) AND subject IN (SELECT row_uid FROM cur_{name})""")
+    con.execute("UPDATE check_row c SET known = true WHERE NOT known AND EXISTS "
+                "(SELECT 1 FROM layer_flagged f WHERE f.rule = c.rule AND f.subject = c.subject)")
+    content = kept.frame_content(f"SELECT row_uid FROM cur_{name} WHERE row_uid IS NOT NULL",
+                                 "SELECT rule, subject FROM layer_flagged")
+    con.execute("DROP TABLE temp.main.layer_flagged")
+    return content
 
 
 def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[Rule],
@@ -211,9 +230,14 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     timing: dict[str, float] = {}
     for name in dict.fromkeys(n for r in rules for n in r.layer):
         members = [r.id for r in rules if name in r.layer]
-        _subjects(con, name, declared.get(name), checks_dir, members)
         started = time.perf_counter()
-        success[name], found = decide_layer(con, name, members, gx_dir / f"{name}.json", kept)
+        content, build = None, None
+        if kept is not None and name in TABLE_LAYERS:
+            content = _table_frame(con, name, members, kept)
+            build = functools.partial(_subjects, con, name, None, checks_dir, members, mark=False)
+        else:
+            _subjects(con, name, declared.get(name), checks_dir, members)
+        success[name], found = decide_layer(con, name, members, gx_dir / f"{name}.json", kept, content, build)
         timing[name] = time.perf_counter() - started
         for rule, ids in found.items():
             failing[rule] |= ids

@@ -21,11 +21,13 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines import validate
 from pipelines.errors import ConfigError
 from pipelines.expect import GENERATED_DIR, render_expectations, run_contract_checks
 from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
 from pipelines.kept import split_parts
+from pipelines.rules import TABLE_LAYERS
 from pipelines.schema import ROOT, load_schema
 from pipelines.specs import load_specs
 from pipelines.store import create_working_tables
@@ -668,6 +670,35 @@ def test_gx_decisions_are_kept_per_layer_while_its_frame_is_unchanged(tmp_path: 
     assert fresh.reused_layers == ()
     assert second.findings == third.findings == fresh.findings
     assert _findings(con, "run-2") == _findings(con, "run-3") == _findings(con, "run-4")
+
+
+def test_an_unchanged_table_layer_is_decided_without_copying_its_subjects(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer over `cur_<table>` is fingerprinted from its subjects and its flagged (rule, subject)
+    pairs: while they stand, GX's kept decision is taken and `layer_subject` is never built; a
+    layer whose flags changed builds it and is validated again."""
+    world = World()
+    for fn in CASES.values():
+        fn(world)
+    con = duckdb.connect()
+    build(con, world)
+    built: list[str] = []
+    real = validate._subjects
+    monkeypatch.setattr(validate, "_subjects", lambda c, name, *a, **k: (built.append(name), real(c, name, *a, **k)))
+    first = run_checks(con, "run-1", tmp_path / "1")
+    table_layers = set(first.layers) & set(TABLE_LAYERS)
+    assert set(built) == set(first.layers) and len(table_layers) >= 10
+    built.clear()
+    second = run_checks(con, "run-2", tmp_path / "2")
+    assert built == ["coverage"] and set(second.reused_layers) == set(first.layers)
+    built.clear()   # a health row that D10 flags no more (its finding goes): only the health layer is built
+    con.execute("DELETE FROM norm_health WHERE row_uid IN (SELECT subject FROM kept.layer_failing "
+                "WHERE layer = 'health' AND rule = 'D10' LIMIT 1)")
+    third = run_checks(con, "run-3", tmp_path / "3")
+    assert sorted(built) == ["coverage", "health"] and "health" not in third.reused_layers
+    assert third.findings["D10"] == first.findings["D10"] - 1 >= 0
+    fresh = run_checks(con, "run-4", tmp_path / "4", reuse=False)
+    assert _findings(con, "run-3") == _findings(con, "run-4") and third.findings == fresh.findings
 
 
 def test_every_checked_rule_has_both_cases() -> None:
