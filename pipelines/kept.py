@@ -11,11 +11,12 @@ GX's decision over a layer is kept the same way (`kept.layer_result`, `kept.laye
 a function of the layer's frame (its subjects and their flags, pipelines.validate) and of the
 suite, so a layer whose frame hashes as it did when GX last validated it takes that validation's
 result (a layer over `cur_<table>` is hashed from what determines its frame, its subjects and
-flagged pairs, without building it: pipelines.validate._table_frame), and its result JSON is copied from that run's folder into this run's (Data Docs show the
-run that validated it). A corrected relocation file has GX validate the layers whose flags it
-changed; the findings are recorded anew each run from GX's (kept or fresh) unexpected subjects.
-With `reuse` off (the nightly rebuild, `onetable run --recompute`) every SQL runs and GX validates
-every layer, and what they find is kept for the next run.
+flagged pairs, without building it: pipelines.validate._table_frame), and its result JSON is
+copied from that run's folder into this run's (Data Docs show the run that validated it). A
+corrected relocation file has GX validate the layers whose flags it changed; the findings are
+recorded anew each run from GX's (kept or fresh) unexpected subjects. With `reuse` off (the nightly
+rebuild, `onetable run --recompute`) every SQL runs and GX validates every layer, and what they
+find is kept for the next run.
 """
 
 from __future__ import annotations
