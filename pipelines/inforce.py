@@ -8,9 +8,9 @@ left force and inserts those of the loads that entered it. A corrected file cost
 a copy of every row.
 
 Nothing is trusted: each freeze hashes every load's rows in force in `norm_<table>` (row count and
-sum of 64-bit row hashes; 0.5 s at city scale), and compares them with what `inforce.held` says the
-copy holds. A load whose rows differ (it entered or left force, or its rows changed) is moved
-again. The same sums give the frozen tables' content hashes (pipelines.fingerprints) without a
+sum of 64-bit row hashes; every table in one statement, 0.17 s at city scale), and compares them
+with what `inforce.held` says the copy holds. A load whose rows differ (it entered or left force,
+or its rows changed) is moved again, in the tables it concerns only. The same sums give the frozen tables' content hashes (pipelines.fingerprints) without a
 second pass. `rebuild` (the nightly `recompute`) copies every row anew.
 """
 
@@ -67,8 +67,14 @@ def sync_in_force(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> dict
         run(con, f"CREATE TABLE IF NOT EXISTS {HELD} (tbl VARCHAR, file_hash VARCHAR, load_id VARCHAR, "
                  "n BIGINT, h HUGEINT)")
         run(con, "CREATE OR REPLACE TEMP TABLE onetable_loads AS SELECT * FROM main.loads_in_force")
-        hashes = {f"cur_{table}": _sync_table(con, table, rebuild) for table in REGISTRY_TABLES + SECTOR_TABLES}
-        run(con, "DROP TABLE temp.main.onetable_loads")
+        tables = REGISTRY_TABLES + SECTOR_TABLES
+        for table in tables:
+            if rebuild or column_types(con, None, table, SCHEMA) != column_types(con, None, norm_table(table)):
+                _empty(con, table)
+        _hash_loads(con, tables)
+        hashes = _move_loads(con, tables)
+        for temp in ("loads", "fresh"):
+            run(con, f"DROP TABLE temp.main.onetable_{temp}")
         if own:
             run(con, "COMMIT")
     except BaseException:
@@ -89,33 +95,64 @@ def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _sync_table(con: duckdb.DuckDBPyConnection, table: str, rebuild: bool) -> str:
-    """Per load in force: its rows' count and sum of row hashes in `norm_<table>` now, against what
-    `inforce.held` says the copy holds; the loads that differ (entered, left, or changed) are moved."""
-    target, source = f"{SCHEMA}.{table}", norm_table(table)
-    if rebuild or column_types(con, None, table, SCHEMA) != column_types(con, None, source):
-        run(con, f"CREATE OR REPLACE TABLE {target} AS FROM {source} LIMIT 0")
-        run(con, f"DELETE FROM {HELD} WHERE tbl = {lit(table)}")
-    run(con, f"""CREATE OR REPLACE TEMP TABLE onetable_fresh AS
-                 SELECT n.file_hash, n.load_id, count(*) AS n, sum(hash(n)::HUGEINT) AS h
-                 FROM {source} n JOIN temp.main.onetable_loads l ON l.file_hash = n.file_hash AND l.load_id = n.load_id
-                 WHERE n.outcome <> 'rejected' GROUP BY ALL""")
-    held = f"SELECT file_hash, load_id, n, h FROM {HELD} WHERE tbl = {lit(table)}"
-    run(con, f"CREATE OR REPLACE TEMP TABLE onetable_stale AS {held} EXCEPT SELECT * FROM temp.main.onetable_fresh")
-    run(con, f"CREATE OR REPLACE TEMP TABLE onetable_missing AS FROM temp.main.onetable_fresh EXCEPT {held}")
-    for kept in (target, HELD):
-        run(con, f"DELETE FROM {kept} t WHERE {'' if kept == target else f'tbl = {lit(table)} AND '}EXISTS "
-                 "(SELECT 1 FROM temp.main.onetable_stale x WHERE x.file_hash = t.file_hash AND x.load_id = t.load_id)")
-    run(con, f"INSERT INTO {target} SELECT n.* FROM {source} n JOIN temp.main.onetable_missing m "
-             "ON m.file_hash = n.file_hash AND m.load_id = n.load_id WHERE n.outcome <> 'rejected'")
-    run(con, f"INSERT INTO {HELD} SELECT {lit(table)}, * FROM temp.main.onetable_missing")
-    shape = con.execute(f"DESCRIBE SELECT * FROM {target}").fetchall()
-    totals = con.execute("SELECT coalesce(sum(n), 0), sum(h) FROM temp.main.onetable_fresh").fetchall()
-    for temp in ("fresh", "stale", "missing"):
-        run(con, f"DROP TABLE temp.main.onetable_{temp}")
-    copied = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
-    if copied != totals[0][0] and not rebuild:   # rows no load accounts for: written by something else
-        log.warning("`%s` held %d rows where its loads in force have %d: copied anew", target, copied, totals[0][0])
-        return _sync_table(con, table, rebuild=True)
-    return Fingerprints.digest(shape, [(int(totals[0][0]), totals[0][1])])
+def _empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """`inforce.<table>` created anew, empty, with `norm_<table>`'s columns; it holds no load."""
+    run(con, f"CREATE OR REPLACE TABLE {SCHEMA}.{table} AS FROM {norm_table(table)} LIMIT 0")
+    run(con, f"DELETE FROM {HELD} WHERE tbl = {lit(table)}")
 
+
+def _hash_loads(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Per table and load in force: its rows' count and sum of row hashes in `norm_<table>` now,
+    into the TEMP table `onetable_fresh`; one statement for every table (0.17 s at city scale,
+    against 0.25 s one table at a time: DuckDB keeps both cores busy across the small tables)."""
+    parts = [f"""SELECT {lit(table)} AS tbl, n.file_hash, n.load_id, count(*) AS n, sum(hash(n)::HUGEINT) AS h
+                 FROM {norm_table(table)} n JOIN temp.main.onetable_loads l
+                      ON l.file_hash = n.file_hash AND l.load_id = n.load_id
+                 WHERE n.outcome <> 'rejected' GROUP BY ALL""" for table in tables]
+    run(con, "CREATE OR REPLACE TEMP TABLE onetable_fresh AS " + "\nUNION ALL\n".join(parts))
+
+
+def _move_loads(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, str]:
+    """Against what `inforce.held` says each copy holds, the loads that differ (entered, left, or
+    changed) are moved, in the tables they concern only. Returns each table's content hash."""
+    run(con, f"CREATE OR REPLACE TEMP TABLE onetable_stale AS FROM {HELD} EXCEPT FROM temp.main.onetable_fresh")
+    run(con, f"CREATE OR REPLACE TEMP TABLE onetable_missing AS FROM temp.main.onetable_fresh EXCEPT FROM {HELD}")
+    moved = {t for (t,) in con.execute("SELECT tbl FROM temp.main.onetable_stale UNION "
+                                       "SELECT tbl FROM temp.main.onetable_missing").fetchall()}
+    for table in sorted(moved & set(tables)):
+        _move_table(con, table)
+    run(con, f"DELETE FROM {HELD} t WHERE EXISTS (SELECT 1 FROM temp.main.onetable_stale x WHERE x.tbl = t.tbl "
+             "AND x.file_hash = t.file_hash AND x.load_id = t.load_id)")
+    run(con, f"INSERT INTO {HELD} SELECT * FROM temp.main.onetable_missing")
+    for temp in ("stale", "missing"):
+        run(con, f"DROP TABLE temp.main.onetable_{temp}")
+    totals = {t: (int(n), h) for t, n, h in con.execute(
+        "SELECT tbl, sum(n), sum(h) FROM temp.main.onetable_fresh GROUP BY tbl").fetchall()}
+    copied = dict(con.execute(" UNION ALL ".join(f"SELECT {lit(t)}, count(*) FROM {SCHEMA}.{t}" for t in tables)).fetchall())
+    hashes = {}
+    for table in tables:
+        count, total = totals.get(table, (0, None))
+        if copied[table] != count:   # rows no load accounts for: written by something else
+            log.warning("`%s.%s` held %d rows where its loads in force have %d: copied anew",
+                        SCHEMA, table, copied[table], count)
+            _copy_anew(con, table)
+        shape = con.execute(f"DESCRIBE SELECT * FROM {SCHEMA}.{table}").fetchall()
+        hashes[f"cur_{table}"] = Fingerprints.digest(shape, [(count, total)])
+    return hashes
+
+
+def _move_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """The rows of the stale loads out of `inforce.<table>`, those of the missing loads in."""
+    target, match = f"{SCHEMA}.{table}", f"x.tbl = {lit(table)} AND x.file_hash = t.file_hash AND x.load_id = t.load_id"
+    run(con, f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM temp.main.onetable_stale x WHERE {match})")
+    run(con, f"INSERT INTO {target} SELECT t.* FROM {norm_table(table)} t WHERE t.outcome <> 'rejected' "
+             f"AND EXISTS (SELECT 1 FROM temp.main.onetable_missing x WHERE {match})")
+
+
+def _copy_anew(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Every row of `cur_<table>` copied into `inforce.<table>` created anew, and recorded as held."""
+    _empty(con, table)
+    run(con, f"INSERT INTO {SCHEMA}.{table} SELECT t.* FROM {norm_table(table)} t WHERE t.outcome <> 'rejected' "
+             "AND EXISTS (SELECT 1 FROM temp.main.onetable_loads l WHERE l.file_hash = t.file_hash "
+             "AND l.load_id = t.load_id)")
+    run(con, f"INSERT INTO {HELD} SELECT * FROM temp.main.onetable_fresh WHERE tbl = {lit(table)}")

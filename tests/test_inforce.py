@@ -104,6 +104,25 @@ def test_rows_no_load_accounts_for_are_dropped_with_a_warning(caplog: pytest.Log
     assert "`inforce.registry_household` held 1 rows where its loads in force have 0: copied anew" in caplog.text
 
 
+def test_one_sync_moves_one_table_and_copies_another_anew(caplog: pytest.LogCaptureFixture) -> None:
+    """The loads of every table are hashed in one statement; in the same sync a table whose load
+    changed is moved by load and a table holding a stray row is copied anew, the others untouched."""
+    con, _ = _built()
+    with frozen_in_force(con):
+        _copy_is_view(con)
+    before = _rowids(con)
+    con.execute(f"DELETE FROM norm_relocation WHERE row_uid = ({RELOCATION})")
+    con.execute("INSERT INTO inforce.health (row_uid) VALUES ('stray')")
+    with frozen_in_force(con):
+        _copy_is_view(con)
+    after = _rowids(con)
+    # health's copy is written anew (its row ids start again from 0, so they cannot tell)
+    assert {t for t in TABLES if t != "health" and after[t] != before[t]} == {"relocation"}
+    assert "`inforce.health` held" in caplog.text and "relocation" not in caplog.text
+    assert con.execute(f"SELECT count(*) FROM {HELD} WHERE tbl = 'health'").fetchall() == \
+        con.execute("SELECT count(DISTINCT load_id) FROM main.cur_health").fetchall() != [(0,)]
+
+
 def test_a_failed_sync_leaves_the_copy_as_it_was() -> None:
     """The copy and its record move in one transaction: a failure half-way leaves both as before
     (here `norm_screening` is gone, so the last table fails)."""
