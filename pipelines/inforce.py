@@ -10,8 +10,9 @@ a copy of every row.
 Nothing is trusted: each freeze hashes every load's rows in force in `norm_<table>` (row count and
 sum of 64-bit row hashes; every table in one statement, 0.17 s at city scale), and compares them
 with what `inforce.held` says the copy holds. A load whose rows differ (it entered or left force,
-or its rows changed) is moved again, in the tables it concerns only. The same sums give the frozen tables' content hashes (pipelines.fingerprints) without a
-second pass. `rebuild` (the nightly `recompute`) copies every row anew.
+or its rows changed) is moved again, in the tables it concerns only. The same sums give the
+frozen tables' content hashes (pipelines.fingerprints) without a second pass. `rebuild` (the
+nightly `recompute`) copies every row anew.
 """
 
 from __future__ import annotations
