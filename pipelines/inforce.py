@@ -129,7 +129,8 @@ def _move_loads(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, 
         run(con, f"DROP TABLE temp.main.onetable_{temp}")
     totals = {t: (int(n), h) for t, n, h in con.execute(
         "SELECT tbl, sum(n), sum(h) FROM temp.main.onetable_fresh GROUP BY tbl").fetchall()}
-    copied = dict(con.execute(" UNION ALL ".join(f"SELECT {lit(t)}, count(*) FROM {SCHEMA}.{t}" for t in tables)).fetchall())
+    counts = " UNION ALL ".join(f"SELECT {lit(t)}, count(*) FROM {SCHEMA}.{t}" for t in tables)
+    copied = dict(con.execute(counts).fetchall())
     hashes = {}
     for table in tables:
         count, total = totals.get(table, (0, None))
