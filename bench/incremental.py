@@ -56,7 +56,6 @@ def api_get(url: str) -> httpx.Response | None:
 
 def serve(home: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
     log = open(home / "serve.log", "wb")  # noqa: SIM115 - the server outlives this function
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--home", str(home), "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -78,8 +77,9 @@ def poll(api: str, ahead: float = 0.0) -> dict[str, Any]:
     due within its prefetch window (10 s), starts the run's process before its time and Prefect holds
     it until then. The wall time is then counted from the scheduled time (or from when the run
     began, if Prefect let it begin up to half a second early): the time to republish as the
-    schedule sees it, without a manual trigger's wait for the runner's next poll (up to 1 s here)
-    and the process's start."""
+    schedule sees it, without a manual trigger's wait for the runner's next poll (up to
+    `schedules.runner_poll_seconds`, 1 s by default, as `onetable serve` runs it) and the process's
+    start."""
     dep = httpx.get(f"{api}/deployments/name/{FLOW}/inbox-poll", timeout=10).json()
     body: dict[str, Any] = {}
     if ahead:

@@ -169,7 +169,8 @@ def serve_deployments(ws: Workspace) -> None:
     from flows import run_flow
 
     start_warm_runs()   # first: a deployment is triggered as soon as it appears
-    runner = Runner(name="onetable", pause_on_shutdown=True, limit=1)
+    runner = Runner(name="onetable", pause_on_shutdown=True, limit=1,
+                    query_seconds=ws.settings().schedules.runner_poll_seconds)
     for name, options in deployment_options(ws).items():
         runner.add_flow(run_flow, name=name, **options)
     print(f"serving {', '.join(DEPLOYMENTS)} of `{FLOW_NAME}` (Ctrl-C stops)", flush=True)

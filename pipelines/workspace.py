@@ -38,6 +38,10 @@ class Schedules(BaseModel):
     inbox_poll_minutes: Annotated[int, Field(ge=1)] = 5   # inbox-poll: new stable files
     nightly_rebuild: str = "30 1 * * *"              # nightly-rebuild: every file, every check, republish
     monthly_publication: str = "0 9 11 * *"          # monthly-publication: last month, after the due day (10th)
+    # how often the runner asks the local server for runs that are due: a run triggered by hand (the
+    # UI's Run, the REST API) waits for this poll (Prefect's own default is 10 s); scheduled runs are
+    # fetched ahead of their time and start when due either way
+    runner_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
 
 
 MEMORY = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$")]
