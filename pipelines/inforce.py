@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import duckdb
 
 from pipelines.fingerprints import Fingerprints
-from pipelines.snapshot import column_types, lit, run
+from pipelines.snapshot import column_types, in_transaction, lit, run
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 
 SCHEMA = "inforce"
@@ -86,11 +86,8 @@ def sync_in_force(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> dict
 
 
 def _begin(con: duckdb.DuckDBPyConnection) -> bool:
-    """Open a transaction; False when the caller has one open. DuckDB's `BEGIN` inside a transaction
-    fails and aborts it, so ask first: outside one, each statement is its own transaction, and two
-    `txid_current()` in a row differ."""
-    first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
-    if first == second:
+    """Open a transaction; False when the caller has one open (snapshot.in_transaction)."""
+    if in_transaction(con):
         return False
     run(con, "BEGIN TRANSACTION")
     return True

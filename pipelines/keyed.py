@@ -30,6 +30,7 @@ from pipelines.snapshot import (
     CANDIDATE,
     UPDATED,
     column_types,
+    in_transaction,
     lit,
     run,
     start_beside,
@@ -137,8 +138,7 @@ class Pending:
         self._waiting: dict[str, tuple[Callable[[], None], str | None]] = {}
         temp = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                            "UNION SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
-        first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
-        self._temp, self._open = {t for (t,) in temp}, first == second   # one transaction: both ids equal
+        self._temp, self._open = {t for (t,) in temp}, in_transaction(con)
 
     def may_go_beside(self, parts: dict[str, str] | None) -> bool:
         return parts is not None and not self._open and not any(

@@ -294,16 +294,35 @@ def start_beside(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPy
     return wait
 
 
-def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
-                       beside: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
-    """CHECKPOINT the new file, with `beside` (start_beside) meanwhile: DuckDB lets reads run during
-    a checkpoint. Its error is raised once both have ended."""
-    wait = start_beside(con, beside) if beside is not None else None
+@contextlib.contextmanager
+def beside(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], None] | None
+           ) -> Iterator[None]:
+    """`work(cursor)` (start_beside) while the block runs; the block ends once both have. The
+    block's own error is the one raised when both fail; else `work`'s."""
+    wait = start_beside(con, work) if work is not None else None
     try:
-        run(con, f"CHECKPOINT {NEW}")
-    finally:
+        yield
+    except BaseException:
         if wait is not None:
-            wait()
+            with contextlib.suppress(Exception):
+                wait()
+        raise
+    if wait is not None:
+        wait()
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a transaction is open on `con`. Outside one each statement is its own transaction,
+    so two `txid_current()` in a row differ (DuckDB's `BEGIN` inside one fails and aborts it)."""
+    first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
+    return bool(first == second)
+
+
+def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
+                       work: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
+    """CHECKPOINT the new file, with `work` beside it: DuckDB lets reads run during a checkpoint."""
+    with beside(con, work):
+        run(con, f"CHECKPOINT {NEW}")
 
 
 def write_snapshots(con: duckdb.DuckDBPyConnection, folder: Path, earlier: Path | None = None,

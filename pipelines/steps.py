@@ -23,7 +23,7 @@ from pipelines.findings import Finding, record_findings
 from pipelines.headers import Layout
 from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
-from pipelines.snapshot import run, start_beside
+from pipelines.snapshot import beside, run
 from pipelines.specs import config_hash, load_specs
 from pipelines.store import connect_working, memory_limit
 from pipelines.workspace import Limits, Workspace, clear_interrupted, crash_point, interrupted
@@ -69,14 +69,8 @@ def checkpoint_beside(ws: Workspace) -> Iterator[None]:
     if shared is None:
         yield
         return
-    wait = start_beside(shared, lambda cursor: run(cursor, "CHECKPOINT"))
-    try:
+    with beside(shared, lambda cursor: run(cursor, "CHECKPOINT")):
         yield
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):   # the block's own error is the one raised
-            wait()
-        raise
-    wait()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

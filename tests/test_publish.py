@@ -1039,3 +1039,38 @@ def test_the_snapshots_beside_the_last_checkpoint_read_the_file_and_their_error_
     with pytest.raises(OSError, match="disk full"):
         _checkpoint_beside(con, fail)
     assert not (wal.exists() and wal.stat().st_size > 1000)
+
+
+def _read(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("SELECT count(*) FROM range(1000)").fetchall()
+
+
+def _fail_beside(cur: duckdb.DuckDBPyConnection) -> None:
+    raise OSError("beside failed")
+
+
+@pytest.mark.parametrize(("work", "block_fails", "raised"), [
+    (_read, False, None),                    # both end: nothing raised
+    (_fail_beside, False, "beside failed"),  # the work's error, once the block has ended
+    (_read, True, "block failed"),           # the block's error
+    (_fail_beside, True, "block failed"),    # both failed: the block's own error
+    (None, True, "block failed"),            # no work: the block alone
+])
+def test_work_beside_a_block_ends_with_it_and_the_blocks_error_wins(work, block_fails, raised) -> None:
+    """snapshot.beside, shared by the analysts' file's last checkpoint (its Parquet files beside it)
+    and the working database's (the Data Docs beside it)."""
+    from pipelines.snapshot import beside
+
+    con, ended = duckdb.connect(), []
+
+    def run_block() -> None:
+        with beside(con, None if work is None else lambda cur: (work(cur), ended.append("work"))):
+            if block_fails:
+                raise RuntimeError("block failed")
+
+    if raised is None:
+        run_block()
+        assert ended == ["work"]
+    else:
+        with pytest.raises((OSError, RuntimeError), match=raised):
+            run_block()
