@@ -325,22 +325,25 @@ def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
         run(con, f"CHECKPOINT {NEW}")
 
 
-def write_snapshots(con: duckdb.DuckDBPyConnection, folder: Path, earlier: Path | None = None,
+def write_snapshots(con: duckdb.DuckDBPyConnection, staged: Path, earlier: Path | None = None,
                     same: Collection[str] = ()) -> None:
-    """Parquet per published table of the version in the file attached as NEW, written aside then
-    renamed into place. A table of `same` is copied from the `earlier` version's folder, whose file
-    it is equal to."""
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    """Parquet per published table of the version in the file attached as NEW, written into the
+    folder `staged` (emptied first; `place_snapshots` moves it into place once the version goes
+    out). A table of `same` is copied from the `earlier` version's folder, whose file it is equal to."""
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.mkdir(parents=True)
     for table in [*TABLES, "versions"]:
         kept = earlier / f"{table}.parquet" if earlier is not None and table in same else None
         if kept is not None and kept.exists():
-            shutil.copyfile(kept, tmp / kept.name)
+            shutil.copyfile(kept, staged / kept.name)
             continue
-        run(con, f"COPY (SELECT * FROM {NEW}.main.{table}) TO {lit(tmp / f'{table}.parquet')} (FORMAT parquet)")
+        run(con, f"COPY (SELECT * FROM {NEW}.main.{table}) TO {lit(staged / f'{table}.parquet')} (FORMAT parquet)")
+
+
+def place_snapshots(staged: Path, folder: Path) -> None:
+    """The Parquet files `write_snapshots` staged, renamed into `folder` (replacing an earlier one)."""
     shutil.rmtree(folder, ignore_errors=True)
-    os.replace(tmp, folder)
+    os.replace(staged, folder)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -745,6 +746,38 @@ def test_first_publication_blocked_publishes_nothing(home: Path) -> None:
     con = new_working(home)
     result = publish.publish_version(con, home, "v1", lambda c: ["E3"])
     assert result.status == "blocked" and not publish.published_path(home).exists()
+
+
+def test_the_gate_decides_while_the_file_is_written_aside_and_a_blocked_file_is_discarded(home: Path) -> None:
+    """publish_version writes the analysts' file and its Parquet files on a cursor of their own while
+    the gate runs: the gate sees the file being written; a blocked or failed gate leaves the
+    published file and the versions' folders as they were."""
+    con = new_working(home)
+    path = publish.publish_version(con, home, "v1", publish.sql_gate).path
+    assert path is not None
+    before, versions = path.read_bytes(), home / "warehouse" / "versions"
+    next_version(con, home, "v2")
+    tmp, seen = path.with_name("published.duckdb.v2.tmp"), []
+
+    def blocking(c: duckdb.DuckDBPyConnection) -> list[str]:
+        deadline = time.monotonic() + 20
+        while not tmp.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(tmp.exists())
+        return ["E3"]
+
+    result = publish.publish_version(con, home, "v2", blocking)
+    assert (seen, result.status, result.blocking_rules) == ([True], "blocked", ("E3",))
+    assert not tmp.exists() and sorted(p.name for p in versions.iterdir()) == ["v1"] and path.read_bytes() == before
+
+    def broken(c: duckdb.DuckDBPyConnection) -> list[str]:
+        raise OnetableError("the gate broke")
+
+    with pytest.raises(OnetableError, match="the gate broke"):
+        publish.publish_version(con, home, "v2", broken)
+    assert path.read_bytes() == before and (versions / "v2.tmp").exists()   # as a crash leaves them
+    assert publish.publish_version(con, home, "v2", publish.sql_gate).status == "published"
+    assert sorted(p.name for p in versions.iterdir()) == ["v1", "v2"] and list(path.parent.glob("*.tmp")) == []
 
 
 def test_read_sql_through_sqlalchemy(home: Path) -> None:
