@@ -4,7 +4,8 @@
 v1.4.0, so DuckDB 1.4+ clients read it), with the rows of earlier versions from the file published
 before (attached as `prev`), adds the `changes` view (warehouse/published/changes.sql, its column
 comparisons generated from schemas/published.yaml) and COMMENT ON every table, view and column.
-`write_snapshots` writes the version's Parquet files (beside the file's last checkpoint).
+`write_snapshots` writes the version's Parquet files (pipelines.publish: from the candidates, and
+`versions` beside the file's last checkpoint).
 pipelines.publish swaps the file in.
 
 Earlier versions are carried forward, not rewritten: when the previous file holds exactly this
@@ -73,8 +74,8 @@ def write_database(con: duckdb.DuckDBPyConnection, tmp: Path, version_id: str,
     updated by key (UPDATED, when their columns are the candidate's, unless `update` is off) instead
     of writing them anew. Carried forward, the tables of `same` (the previous file holds what their candidates hold now)
     are kept as they are. `beside(cursor)`, which only reads the file (attached as NEW), runs in a
-    thread while the file's last checkpoint does (write_snapshots: city republish, the Parquet files
-    0.6 s and the checkpoint 0.34 s, each DuckDB's work, which releases the GIL)."""
+    thread while the file's last checkpoint does (write_snapshots of `versions`, whose earlier rows
+    only the file holds: DuckDB's work, which releases the GIL)."""
     tmp.parent.mkdir(parents=True, exist_ok=True)
     for stale in tmp.parent.glob("published.duckdb.*.tmp*"):  # left by a crashed run
         stale.unlink()
@@ -325,19 +326,22 @@ def _checkpoint_beside(con: duckdb.DuckDBPyConnection,
         run(con, f"CHECKPOINT {NEW}")
 
 
-def write_snapshots(con: duckdb.DuckDBPyConnection, staged: Path, earlier: Path | None = None,
+def write_snapshots(con: duckdb.DuckDBPyConnection, staged: Path, tables: Collection[str],
+                    source: str = f"{NEW}.main", stamp: str | None = None, earlier: Path | None = None,
                     same: Collection[str] = ()) -> None:
-    """Parquet per published table of the version in the file attached as NEW, written into the
-    folder `staged` (emptied first; `place_snapshots` moves it into place once the version goes
+    """Parquet files of `tables` of the version, from the relations of `source` (the file attached as
+    NEW, or the candidates: their rows are the file's, with the version `stamp` on VERSIONED ones),
+    written into the folder `staged` (`place_snapshots` moves it into place once the version goes
     out). A table of `same` is copied from the `earlier` version's folder, whose file it is equal to."""
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.mkdir(parents=True)
-    for table in [*TABLES, "versions"]:
+    staged.mkdir(parents=True, exist_ok=True)
+    for table in tables:
         kept = earlier / f"{table}.parquet" if earlier is not None and table in same else None
         if kept is not None and kept.exists():
             shutil.copyfile(kept, staged / kept.name)
             continue
-        run(con, f"COPY (SELECT * FROM {NEW}.main.{table}) TO {lit(staged / f'{table}.parquet')} (FORMAT parquet)")
+        replace = f" REPLACE ({lit(stamp)} AS version)" if stamp is not None and table in VERSIONED else ""
+        run(con, f"COPY (SELECT *{replace} FROM {source}.{table}) TO {lit(staged / f'{table}.parquet')} "
+                 "(FORMAT parquet)")
 
 
 def place_snapshots(staged: Path, folder: Path) -> None:
