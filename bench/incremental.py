@@ -85,14 +85,14 @@ def poll(api: str, ahead: float = 0.0) -> dict[str, Any]:
     if ahead:
         due = datetime.now(UTC) + timedelta(seconds=ahead)
         body = {"state": {"type": "SCHEDULED", "state_details": {"scheduled_time": due.isoformat()}}}
-    start = time.perf_counter()
+    start = time.time()
     for _ in range(30):
         made = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json=body, timeout=10)
         if made.status_code != 503:
             break
         time.sleep(1)
     if ahead:   # the clock starts when the run is due
-        start += (due - datetime.now(UTC)).total_seconds() + (time.perf_counter() - start)
+        start = due.timestamp()
     run = made.json()
     while True:
         got = api_get(f"{api}/flow_runs/{run['id']}")
@@ -100,19 +100,42 @@ def poll(api: str, ahead: float = 0.0) -> dict[str, Any]:
         if state and state["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             break
         time.sleep(0.1)   # the wall time's resolution (0.5 s before the tenth round: +0.25 s on average)
-    wall = time.perf_counter() - start
+    seen = time.time()
+    wall = seen - start
     arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
                       timeout=10).json()
     summary = next((a["data"] for a in arts if a["key"] == "run-summary"), "")
     stages = re.search(r"stages total: ([\d.]+) s", summary)
     each = re.search(r"stage seconds: (.*)", summary)
+    phases = served_phases(api, run["id"], made_at=start, seen=seen)
     if ahead and state["start_time"] is not None:
         # Prefect lets a run start when it is due within half a second (WaitForScheduledTime rounds
         # the wait to whole seconds): timed from when it began, when that was before it was due
         began = datetime.fromisoformat(state["start_time"].replace("Z", "+00:00"))
         wall += max(0.0, (due - began).total_seconds())
     return {"state": state["state"]["type"], "wall": wall, "flow": state["total_run_time"],
-            "stages": float(stages.group(1)) if stages else 0.0, "each": each.group(1) if each else ""}
+            "stages": float(stages.group(1)) if stages else 0.0, "each": each.group(1) if each else "", **phases}
+
+
+def served_phases(api: str, run_id: str, made_at: float, seen: float) -> dict[str, float]:
+    """Where a served run's time outside the flow went, from its states' timestamps (the server's
+    clock, which is this machine's): `pickup` from the API call (or the scheduled time) to PENDING
+    (the runner's next poll), `start` from PENDING to RUNNING (the fork and Prefect's engine),
+    `after` from the final state to the bench seeing it."""
+    states = httpx.get(f"{api}/flow_run_states/", params={"flow_run_id": run_id}, timeout=10).json()
+    at = {s["type"]: datetime.fromisoformat(s["timestamp"].replace("Z", "+00:00")).timestamp() for s in states}
+    if not {"PENDING", "RUNNING"} <= at.keys():
+        return {}
+    end = max(at[t] for t in at if t in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"))
+    return {"pickup": at["PENDING"] - made_at, "start": at["RUNNING"] - at["PENDING"], "after": seen - end}
+
+
+def phases(r: dict[str, Any]) -> str:
+    """The overhead's parts: the runner's pick-up, the run's start, the flow run outside its stages."""
+    if "pickup" not in r:
+        return "no state timestamps"
+    return (f"pick-up {r['pickup']:.2f} s, start {r['start']:.2f} s, flow run outside the stages "
+            f"{r['flow'] - r['stages']:.2f} s, seen {r['after']:.2f} s later")
 
 
 def redrop(home: Path, mark: str = "（更正）") -> Path:
@@ -167,12 +190,12 @@ def main() -> None:
     print(f"full run (onetable run, Prefect start-up included): {full:.1f} s ({stages:.1f} s in the stages)")
     for name, r in (("no-op poll", noop), ("poll that sees the new file", seen), ("poll that republishes", taken)):
         print(f"{name:<28} {r['state']}: {r['wall']:5.1f} s wall via the API, flow run {r['flow']:5.1f} s, stages "
-              f"{r['stages']:5.1f} s -> Prefect overhead {r['wall'] - r['stages']:4.1f} s")
+              f"{r['stages']:5.1f} s -> Prefect overhead {r['wall'] - r['stages']:4.1f} s ({phases(r)})")
     print(f"  the republishing poll's stages: {taken['each']}")
     print(f"incremental republish / full run: {taken['wall']:.1f} / {full:.1f} s = {100 * taken['wall'] / full:.1f} %")
     print(f"a corrected file again, its republishing poll scheduled 5 s ahead (as the schedule does), from its "
           f"scheduled time: {scheduled['state']} in {scheduled['wall']:.1f} s (flow run {scheduled['flow']:.1f} s, stages "
-          f"{scheduled['stages']:.1f} s) = {100 * scheduled['wall'] / full:.1f} % of the full run")
+          f"{scheduled['stages']:.1f} s) = {100 * scheduled['wall'] / full:.1f} % of the full run ({phases(scheduled)})")
     print(f"  its stages: {scheduled['each']}")
     print(f"file dropped -> new version published (two polls back to back): {latency:.1f} s; under the schedule "
           f"add up to two poll intervals (default 5 min each)")
