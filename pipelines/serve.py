@@ -112,13 +112,19 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, timeout: float,
 
 
 def start_server(ws: Workspace, host: str, port: int, timeout: float = 180) -> subprocess.Popen[bytes]:
-    """`prefect server start` in its own process (its UI at http://host:port), logging to the workspace."""
+    """`prefect server start` in its own process (its UI at http://host:port), logging to the workspace.
+
+    The server gets a process group of its own, so Ctrl-C in a terminal (a signal to the whole
+    foreground group) reaches only `onetable serve`, which stops the runner first and the server
+    last (stop_server). When the server stopped with it, the runner's shutdown (pausing the
+    deployments) asked a dead server for 69 s and ended in a ConnectError traceback, exit 1."""
     configure_prefect(ws.state, quiet=False)
     log = ws.state / "prefect" / "server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host,
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ),
+                                process_group=0)
     try:
         wait_healthy(api_url(host, port), proc, timeout, log)
     except OnetableError:

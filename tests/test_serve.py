@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -93,15 +94,18 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     api = f"http://127.0.0.1:{port}/api"
     with open(home.parent / "serve.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--home", str(home), "--port",
-                                 str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)   # its own group, as in a terminal (see the last test)
         try:
             wait_for(lambda: (all(deployment(api, n) for n in DEPLOYMENTS) or None) if proc.poll() is None
                      else "exited", 240, "the deployments")
             assert proc.poll() is None, (home.parent / "serve.log").read_text()
-            yield {"home": home, "api": api, "spare": spare, "log": home.parent / "serve.log"}
+            yield {"home": home, "api": api, "spare": spare, "log": home.parent / "serve.log", "proc": proc,
+                   "port": port}
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=120)
     wait_for(lambda: True if port_closed(port) else None, 30, "the Prefect server to stop with `onetable serve`")
 
 
@@ -201,3 +205,33 @@ def test_a_run_triggered_by_hand_starts_within_the_runner_poll(served, polls):
     runs = [*polls["runs"], trigger(api, "inbox-poll"), trigger(api, "inbox-poll")]
     delays = [round(_picked_up_after(api, r), 2) for r in runs]
     assert len(delays) == 5 and max(delays) < 4.0, delays
+
+
+def test_ctrl_c_stops_the_runner_then_the_server_cleanly(served):
+    """Ctrl-C in a terminal signals the whole foreground process group. The Prefect server has a group
+    of its own, so only `onetable serve` gets it: it stops the runner (pausing the schedules while
+    the server still answers), then the server. When the server got the signal too, serve took 69 s
+    to give up on it and exited 1 with a ConnectError traceback. Runs last in this module."""
+    proc, log = served["proc"], served["log"]
+    before = log.read_text(errors="replace")
+    began = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 0
+    took = time.monotonic() - began
+    wait_for(lambda: True if port_closed(served["port"]) else None, 30, "the Prefect server to stop")
+    after = log.read_text(errors="replace")[len(before):]
+    assert took < 20, f"serve took {took:.1f} s to stop"
+    assert "Pausing all deployments" in after
+    assert "Traceback" not in after and "ConnectError" not in after, after
+    for name in DEPLOYMENTS:      # paused by the runner's shutdown, which needs the server alive
+        assert served_paused(served["home"], name), name
+
+
+def served_paused(home: Path, name: str) -> bool:
+    """Read the stopped server's database: is the deployment's schedule paused?"""
+    import sqlite3
+
+    database = home / "state" / "prefect" / "prefect.db"
+    with sqlite3.connect(database) as con:
+        rows = con.execute("SELECT paused FROM deployment WHERE name = ?", (name,)).fetchall()
+    return bool(rows) and all(r[0] for r in rows)
