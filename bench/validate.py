@@ -59,8 +59,9 @@ def per_suite(home: Path, run_id: str) -> None:
     loads = [r[0] for r in con.execute("SELECT load_id FROM ledger WHERE load_id IS NOT NULL AND status IN "
                                        "('accepted', 'partly_accepted')").fetchall()]
     from pipelines import publish
+    from pipelines.pseudonyms import load_pseudonym_key
 
-    publish.build_candidate(con, publish.load_pseudonym_key(con))   # the gate's subjects, at this size
+    publish.build_candidate(con, load_pseudonym_key(con))   # the gate's subjects, at this size
     con.execute("BEGIN TRANSACTION")      # rolled back: the bench leaves the findings as the run wrote them
     from pipelines.expect import gx_context
 

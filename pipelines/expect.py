@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.duck import lit
 from pipelines.kept import KeptChecks
 from pipelines.schema import ROOT, Schema, load_schema
-from pipelines.snapshot import lit
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 
 GENERATED_DIR = ROOT / "expectations" / "generated"

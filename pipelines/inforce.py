@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 import duckdb
 
+from pipelines.duck import column_types, in_transaction, lit, run
 from pipelines.fingerprints import Fingerprints
-from pipelines.snapshot import column_types, in_transaction, lit, run
 from pipelines.store import REGISTRY_TABLES, SECTOR_TABLES, norm_table
 
 SCHEMA = "inforce"
@@ -86,7 +86,7 @@ def sync_in_force(con: duckdb.DuckDBPyConnection, rebuild: bool = False) -> dict
 
 
 def _begin(con: duckdb.DuckDBPyConnection) -> bool:
-    """Open a transaction; False when the caller has one open (snapshot.in_transaction)."""
+    """Open a transaction; False when the caller has one open (duck.in_transaction)."""
     if in_transaction(con):
         return False
     run(con, "BEGIN TRANSACTION")

@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipelines.duck import column_types
 from pipelines.fingerprints import Fingerprints
-from pipelines.snapshot import column_types
 
 SCHEMA = "kept"
 PART = "@"   # a part's key: <rule>@<table its branch reads>

@@ -26,17 +26,8 @@ from collections.abc import Callable
 
 import duckdb
 
-from pipelines.snapshot import (
-    CANDIDATE,
-    UPDATED,
-    column_types,
-    in_transaction,
-    lit,
-    run,
-    start_beside,
-    table_exists,
-    update_rows,
-)
+from pipelines.duck import column_types, in_transaction, lit, run, start_beside, table_exists
+from pipelines.snapshot import CANDIDATE, UPDATED, update_rows
 
 KEYED = {"household_members": "household_id", "household_housing": "household_id",
          "household_relocation": "household_id", "household_infrastructure": "household_id",
@@ -64,7 +55,7 @@ class KeyedBuild:
     def build(self, name: str, body: str, parts: dict[str, str] | None, beside: bool = False
               ) -> Callable[[], None] | None:
         """pub.<name> from `body` (`parts`: its fingerprint's, None when it has none). With `beside`,
-        a table written anew is written on a cursor in a thread (snapshot.start_beside): returns
+        a table written anew is written on a cursor in a thread (duck.start_beside): returns
         what waits for it; None once built."""
         last = dict(self._con.execute(f"SELECT part, fingerprint FROM {CANDIDATE}.built_parts WHERE object = ?",
                                       [name]).fetchall())

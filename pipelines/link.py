@@ -7,11 +7,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.duck import lit
 from pipelines.errors import OnetableError
 from pipelines.fingerprints import relations_read
 from pipelines.inforce import frozen_content
 from pipelines.schema import ROOT
-from pipelines.snapshot import lit, update_rows
+from pipelines.snapshot import update_rows
 from pipelines.store import SECTOR_TABLES
 from pipelines.workspace import Workspace
 

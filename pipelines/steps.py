@@ -19,11 +19,11 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import intake, land, link, normalize
+from pipelines.duck import beside, run
 from pipelines.findings import Finding, record_findings
 from pipelines.headers import Layout
 from pipelines.read import Unreadable, read_file
 from pipelines.schema import load_schema
-from pipelines.snapshot import beside, run
 from pipelines.specs import config_hash, load_specs
 from pipelines.store import connect_working, memory_limit
 from pipelines.workspace import Limits, Workspace, clear_interrupted, crash_point, interrupted
@@ -350,10 +350,11 @@ def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -
     from pipelines import validate as checks
     from pipelines.findings import gate_report
     from pipelines.history import update_history
+    from pipelines.pseudonyms import load_pseudonym_key
 
     gx_dir = ws.state / "gx" / run_id
     with working(ws) as con:
-        pub.build_candidate(con, pub.load_pseudonym_key(con), reuse=not recompute)
+        pub.build_candidate(con, load_pseudonym_key(con), reuse=not recompute)
         narrowed = pub.narrowed_builds(con)
         result = pub.publish_version(con, ws.home, version, gate=lambda c: checks.run_gate(c, run_id, gx_dir),
                                      reuse=not recompute)

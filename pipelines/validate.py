@@ -42,6 +42,7 @@ import pyarrow as pa
 from openpyxl.utils import get_column_letter
 
 from pipelines.cells import normalize_header, split_header_unit
+from pipelines.duck import lit
 from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import decide_layer, render_expectations, write_expectations
 from pipelines.findings import insert_findings
@@ -50,7 +51,7 @@ from pipelines.inforce import frozen_content, frozen_in_force
 from pipelines.kept import PART, KeptChecks, split_parts
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
 from pipelines.schema import ROOT, load_schema
-from pipelines.snapshot import lit, macro_sql
+from pipelines.snapshot import macro_sql
 from pipelines.specs import load_specs
 
 __all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "load_catalogue", "load_rules",

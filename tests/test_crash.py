@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from test_bad_inputs import tiny_world
 
-from pipelines.publish import load_pseudonym_key
+from pipelines.pseudonyms import load_pseudonym_key
 from pipelines.store import connect_working
 
 ROOT = Path(__file__).resolve().parent.parent

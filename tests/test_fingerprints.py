@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipelines.duck import read_sql
 from pipelines.fingerprints import Fingerprints, relations_read
 from pipelines.publish import OBJECTS, SQL_DIR
-from pipelines.snapshot import read_sql
 
 
 @pytest.mark.parametrize(("sql", "tables", "columns"), [

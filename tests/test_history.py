@@ -21,6 +21,7 @@ import pytest
 from pipelines import publish, steps
 from pipelines.generate import generate_world
 from pipelines.history import open_sql, update_history
+from pipelines.pseudonyms import load_pseudonym_key
 from pipelines.validate import run_gate
 from pipelines.workspace import Workspace
 
@@ -208,7 +209,7 @@ def candidate(world: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     shutil.copytree(world["home"] / "warehouse", home / "warehouse")
     shutil.copytree(world["home"] / "state", home / "state", ignore=shutil.ignore_patterns("prefect*", "*.lock"))
     con = duckdb.connect(str(home / "warehouse" / "onetable.duckdb"))
-    publish.build_candidate(con, publish.load_pseudonym_key(con))
+    publish.build_candidate(con, load_pseudonym_key(con))
     yield con, home
     con.close()
 

@@ -13,11 +13,12 @@ import pytest
 from test_publish import _candidates, new_working
 
 from pipelines import keyed, publish
-from pipelines.snapshot import start_beside
+from pipelines.duck import start_beside
+from pipelines.pseudonyms import load_pseudonym_key
 
 
 def _build(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return publish.build_candidate(con, publish.load_pseudonym_key(con))
+    return publish.build_candidate(con, load_pseudonym_key(con))
 
 
 def test_a_build_that_stopped_between_an_input_and_the_household_builds_it_in_full(
@@ -44,7 +45,7 @@ def test_a_build_that_stopped_between_an_input_and_the_household_builds_it_in_fu
     assert "household_relocation" not in kept and "household" not in kept
     assert publish.narrowed_builds(con) == {}               # built in full
     after = _candidates(con)
-    assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []
+    assert publish.build_candidate(con, load_pseudonym_key(con), reuse=False) == []
     assert _candidates(con) == after
     assert con.execute("SELECT count(*) FROM pub.household WHERE site_name = '新安置点'").fetchone()[0] > 0
 

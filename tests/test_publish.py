@@ -22,11 +22,12 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines import household_history, publish, snapshot
+from pipelines.duck import read_sql
 from pipelines.errors import OnetableError
 from pipelines.fingerprints import relations_read
 from pipelines.idnumbers import id_check_char
+from pipelines.pseudonyms import load_pseudonym_key
 from pipelines.schema import load_schema
-from pipelines.snapshot import read_sql
 from pipelines.store import create_working_tables
 
 CHECKER = Path("/work/shared/tools/check_published.py")
@@ -215,13 +216,13 @@ def new_working(home: Path) -> duckdb.DuckDBPyConnection:
     create_working_tables(con)
     build_world(con)
     publish.ensure_place_table(con, home)
-    publish.build_candidate(con, publish.load_pseudonym_key(con))
+    publish.build_candidate(con, load_pseudonym_key(con))
     return con
 
 
 def next_version(con: duckdb.DuckDBPyConnection, home: Path, version: str) -> None:
     con.execute("UPDATE run_context SET version_id = ?, run_id = ?", [version, "run-" + version])
-    publish.build_candidate(con, publish.load_pseudonym_key(con))
+    publish.build_candidate(con, load_pseudonym_key(con))
 
 
 @pytest.fixture(scope="module")
@@ -795,74 +796,6 @@ def test_read_sql_through_sqlalchemy(home: Path) -> None:
 
 
 # --- small pieces -------------------------------------------------------------------------------------
-def test_pseudonym_key_created_once_in_the_working_database(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "onetable.duckdb"))
-    create_working_tables(con)
-    key = publish.load_pseudonym_key(con)
-    assert len(key) == 32 and publish.load_pseudonym_key(con) == key
-    assert con.execute("SELECT count(*) FROM pseudonym_key").fetchall() == [(1,)]
-    con.execute("INSERT INTO pseudonym_key VALUES ('00')")
-    with pytest.raises(OnetableError, match="exactly one pseudonym key"):
-        publish.load_pseudonym_key(con)
-    con.close()
-    alias = publish.pseudonym(key, "id", "611025200501010011")
-    assert re.fullmatch("[A-P]{24}", alias) and alias == publish.pseudonym(key, "id", " 611025200501010011")
-    assert publish.pseudonym(key, "phone", "138 1234 5678") == publish.pseudonym(key, "phone", "13812345678")
-    assert publish.pseudonym(b"another key 1234", "id", "611025200501010011") != alias
-
-
-def test_a_rebuild_keeps_known_pseudonyms_computes_new_ones_and_drops_gone_ones(tmp_path: Path) -> None:
-    """build_candidate reuses the previous build's pseudonyms (one corrected file should not cost
-    700,000 HMACs), as long as the key and the code that made them are the same."""
-    con = new_working(tmp_path / "home")
-    key = publish.load_pseudonym_key(con)
-    wanted = con.execute("SELECT kind, raw, masked, pseudonym FROM pub.pseudonym ORDER BY ALL").fetchall()
-    assert len(wanted) > 20 and all(p == publish.pseudonym(key, k, r) for k, r, _, p in wanted)
-    con.execute("UPDATE pub.pseudonym SET pseudonym = 'KEPT' WHERE kind = 'phone'")  # a mark: kept, not recomputed
-    con.execute("DELETE FROM pub.pseudonym WHERE kind = 'id' AND raw = ?", [wanted[0][1]])  # as if new to this run
-    con.execute("INSERT INTO pub.pseudonym VALUES ('id', '611025200501019999', 'x', 'GONE')")  # no longer in force
-    publish.build_candidate(con, key)
-    rebuilt = con.execute("SELECT kind, raw, masked, pseudonym FROM pub.pseudonym ORDER BY ALL").fetchall()
-    assert [(k, r, m) for k, r, m, _ in rebuilt] == [(k, r, m) for k, r, m, _ in wanted]
-    assert {p for k, _, _, p in rebuilt if k == "phone"} == {"KEPT"}
-    assert rebuilt[0] == wanted[0]
-    other = b"another key, of thirty-two bytes"
-    publish.build_candidate(con, other)   # another key: every value computed anew
-    assert all(p == publish.pseudonym(other, k, r)
-               for k, r, _, p in con.execute("SELECT * FROM pub.pseudonym").fetchall())
-
-
-def test_pseudonyms_are_left_alone_while_the_registry_rows_and_the_table_are_as_the_last_build_left_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    con = new_working(tmp_path / "home")
-    key = publish.load_pseudonym_key(con)
-    compared: list[int] = []
-    real_run = publish.run
-
-    def spying(c: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
-        if "TEMP TABLE pseudonym_wanted" in sql:
-            compared.append(1)
-        real_run(c, sql, params)
-
-    monkeypatch.setattr(publish, "run", spying)
-    built = []
-    for change in ("", "", "UPDATE norm_relocation SET site_name = 'x'",              # nothing of the registry
-                   "UPDATE norm_registry_household SET phone = '13900000000' WHERE phone IS NOT NULL",
-                   "DELETE FROM pub.pseudonym WHERE raw = (SELECT min(raw) FROM pub.pseudonym)", ""):  # the table
-        if change:
-            con.execute(change)
-        compared.clear()
-        publish.build_candidate(con, key)
-        built.append(len(compared))
-    assert built == [0, 0, 0, 1, 1, 0]
-    rows = con.execute("SELECT kind, raw, pseudonym FROM pub.pseudonym").fetchall()
-    assert ("phone", "13900000000", publish.pseudonym(key, "phone", "13900000000")) in rows
-    assert all(p == publish.pseudonym(key, k, r) for k, r, p in rows)
-    assert len(rows) == con.execute(f"SELECT count(*) FROM ({publish.WANTED})").fetchone()[0]   # the deleted one is back
-    publish.build_candidate(con, key, reuse=False)   # the nightly rebuild compares every time
-    assert len(compared) == 1
-
-
 @pytest.mark.parametrize(("text", "masked"), [
     ("611025200501010011,61100219900315002X", "6110**********0011,6110**********002X"),
     ("旧号612526650101001；手机13812345678/13987654321", "旧号6125*******1001；手机138****5678/139****4321"),
@@ -912,14 +845,14 @@ def test_a_candidate_is_built_again_only_when_what_it_reads_changed(
     try:
         if change:
             con.execute(change)
-        kept = publish.build_candidate(con, publish.load_pseudonym_key(con))
+        kept = publish.build_candidate(con, load_pseudonym_key(con))
         assert set(publish.OBJECTS) - set(kept) == rebuilt
         assert all(_candidates(con)[name] == before[name] for name in kept)
         rows = {repr(r): r[0] for r in before["household"] + _candidates(con)["household"]}   # household_id first
         moved = {rows[r] for r in {repr(r) for r in before["household"]} ^ {repr(r) for r in _candidates(con)["household"]}}
         assert publish.narrowed_builds(con) == ({"household": len(moved)} if narrowed else {})
         incremental = _candidates(con)   # household and person, when built again, were updated by key
-        assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []   # a full build
+        assert publish.build_candidate(con, load_pseudonym_key(con), reuse=False) == []   # a full build
         assert publish.narrowed_builds(con) == {}
         assert _candidates(con) == incremental
     finally:
@@ -1022,7 +955,7 @@ def test_a_candidate_depends_only_on_the_link_rows_of_the_tables_it_reads(home: 
         con.execute("BEGIN")
         con.execute("UPDATE link SET household_id = 'H01', person_id = NULL WHERE list_contains(?, tbl)", [others])
         con.execute("DELETE FROM pub.built")
-        publish.build_candidate(con, publish.load_pseudonym_key(con))
+        publish.build_candidate(con, load_pseudonym_key(con))
         assert _candidates(con)[name] == before[name], (name, others)
         con.execute("ROLLBACK")
         tested.append((name, others))
@@ -1038,7 +971,7 @@ def test_without_reuse_every_candidate_and_table_is_written_anew(home: Path) -> 
     publish.publish_version(con, home, "v1", publish.sql_gate)
     before = _candidates(con)
     con.execute("UPDATE run_context SET version_id = 'v2', run_id = 'run-v2'")
-    assert publish.build_candidate(con, publish.load_pseudonym_key(con), reuse=False) == []
+    assert publish.build_candidate(con, load_pseudonym_key(con), reuse=False) == []
     result = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)
     assert (result.carried_forward, result.kept, result.updated) == (True, (), ())
     again = publish.publish_version(con, home, "v2", publish.sql_gate, reuse=False)   # the same version, written again
@@ -1072,38 +1005,3 @@ def test_the_snapshots_beside_the_last_checkpoint_read_the_file_and_their_error_
     with pytest.raises(OSError, match="disk full"):
         _checkpoint_beside(con, fail)
     assert not (wal.exists() and wal.stat().st_size > 1000)
-
-
-def _read(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("SELECT count(*) FROM range(1000)").fetchall()
-
-
-def _fail_beside(cur: duckdb.DuckDBPyConnection) -> None:
-    raise OSError("beside failed")
-
-
-@pytest.mark.parametrize(("work", "block_fails", "raised"), [
-    (_read, False, None),                    # both end: nothing raised
-    (_fail_beside, False, "beside failed"),  # the work's error, once the block has ended
-    (_read, True, "block failed"),           # the block's error
-    (_fail_beside, True, "block failed"),    # both failed: the block's own error
-    (None, True, "block failed"),            # no work: the block alone
-])
-def test_work_beside_a_block_ends_with_it_and_the_blocks_error_wins(work, block_fails, raised) -> None:
-    """snapshot.beside, shared by the analysts' file's last checkpoint (its Parquet files beside it)
-    and the working database's (the Data Docs beside it)."""
-    from pipelines.snapshot import beside
-
-    con, ended = duckdb.connect(), []
-
-    def run_block() -> None:
-        with beside(con, None if work is None else lambda cur: (work(cur), ended.append("work"))):
-            if block_fails:
-                raise RuntimeError("block failed")
-
-    if raised is None:
-        run_block()
-        assert ended == ["work"]
-    else:
-        with pytest.raises((OSError, RuntimeError), match=raised):
-            run_block()
