@@ -269,7 +269,8 @@ def run_contract_checks(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Pat
     of `load_ids` is not validated (no result file): a run that takes one corrected file validates
     one table, not thirteen empty frames at GX's cost per expectation (city, one relocation
     file: 2.6 -> 0.7 s)."""
-    from pipelines.validate import load_rules, store_findings
+    from pipelines.findings import store_findings
+    from pipelines.rules import load_rules
 
     rule, records, counts = load_rules()["P1"], [], {}
     for table in REGISTRY_TABLES + SECTOR_TABLES:

@@ -31,31 +31,25 @@ from __future__ import annotations
 
 import functools
 import time
-from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
-from openpyxl.utils import get_column_letter
 
-from pipelines.cells import normalize_header, split_header_unit
 from pipelines.duck import lit
 from pipelines.errors import ConfigError, OnetableError
 from pipelines.expect import decide_layer, render_expectations, write_expectations
-from pipelines.findings import insert_findings
+from pipelines.findings import record_failed
 from pipelines.fingerprints import Fingerprints
 from pipelines.inforce import frozen_content, frozen_in_force
 from pipelines.kept import PART, KeptChecks, split_parts
 from pipelines.rules import RULES_PATH, TABLE_LAYERS, Layer, Rule, load_catalogue, load_rules
-from pipelines.schema import ROOT, load_schema
+from pipelines.schema import ROOT
 from pipelines.snapshot import macro_sql
-from pipelines.specs import load_specs
 
 __all__ = ["CHECK_COLUMNS", "CheckSummary", "Rule", "load_catalogue", "load_rules",
-           "render_expectations", "run_checks", "run_gate", "run_reader_checks", "store_findings", "write_expectations"]
+           "render_expectations", "run_checks", "run_gate", "run_reader_checks", "write_expectations"]
 CHECKS_DIR = ROOT / "warehouse" / "checks"
 READER_CHECK = "reader.sql"   # the check rows of every `check: reader` rule (F, A)
 CHECK_COLUMNS = ["row_uid", "office", "file_name", "file_hash", "sheet", "row", "column_name", "value",
@@ -245,7 +239,7 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str, gx_dir: Path, rules: list[
     con.execute("DROP TABLE IF EXISTS temp.main.layer_subject")
     _no_strays(con, rules, rules_path)
     _failed(con, failing)
-    counts = _record_failed(con, run_id, [r for r in rules if r.check != "reader"])
+    counts = record_failed(con, run_id, [r for r in rules if r.check != "reader"])
     for r in rules:
         if r.check == "reader":
             counts[r.id] = _keep_decided(con, run_id, r.id)
@@ -289,81 +283,3 @@ def _no_strays(con: duckdb.DuckDBPyConnection, rules: list[Rule], path: Path) ->
             n, example = strays[r.id]
             raise ConfigError(path, f"rules.{r.id}.layer", f"{r.check} returned {n} row(s) that "
                               f"are subjects of none of {r.layer} (e.g. `{example}`)")
-
-
-def _record_failed(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[Rule]) -> Counter[str]:
-    """The findings of `rules`, replacing this run's earlier ones: their check rows whose subject GX
-    failed (`check_failed`), recorded in SQL (29,000 rows of a city run never become Python objects)
-    with the rule's texts for the office it is reported to (data_office for the data office's rules,
-    whose rows then name no file) and, in column_name, the header as the sender wrote it (_headers).
-    Returns the findings per rule."""
-    con.execute("DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) IN (SELECT unnest(?))",
-                [run_id, [r.id for r in rules]])
-    texts = [(r.id, registry, r.severity, r.owner == "data_office", *r.texts("registry" if registry else None))
-             for r in rules for registry in (False, True)]
-    names = ["rule", "registry", "severity", "ours", "message", "fix"]
-    con.register("onetable_rule_text", pa.table({n: [t[i] for t in texts] for i, n in enumerate(names)}))
-    try:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE onetable_failed AS
-            SELECT c.rule, t.severity, CASE WHEN t.ours THEN 'data_office' ELSE c.office END AS office,
-                   {", ".join(f"CASE WHEN NOT t.ours THEN c.{k} END AS {k}" for k in ("file_name", "file_hash", "sheet", "row"))},
-                   c.column_name, c.value, c.household_id, c.person_id,
-                   replace(t.message, '{{detail}}', coalesce(c.detail, '')) AS message, t.fix
-            FROM check_row c JOIN onetable_rule_text t ON t.rule = c.rule
-                 AND t.registry = (NOT t.ours AND coalesce(c.office = 'registry', false))
-            WHERE EXISTS (SELECT 1 FROM check_failed d WHERE d.rule = c.rule AND d.subject = c.subject)""")
-    finally:
-        con.unregister("onetable_rule_text")
-    con.register("onetable_header", _headers(con))
-    try:
-        con.execute("""INSERT INTO finding BY NAME
-            SELECT f.* REPLACE (coalesce(h.shown, f.column_name) AS column_name), h.letter AS column_letter,
-                   $1 AS run_id
-            FROM onetable_failed f LEFT JOIN onetable_header h ON h.office IS NOT DISTINCT FROM f.office
-                 AND h.file_hash IS NOT DISTINCT FROM f.file_hash AND h.sheet IS NOT DISTINCT FROM f.sheet
-                 AND h.column_name = f.column_name""", [run_id])
-    finally:
-        con.unregister("onetable_header")
-    counts = Counter(dict(con.execute("SELECT rule, count(*) FROM onetable_failed GROUP BY rule").fetchall()))
-    con.execute("DROP TABLE temp.main.onetable_failed")
-    return counts
-
-
-@cache
-def _locate(office: str, table: str, headers: tuple[str, ...], column: str) -> tuple[str, str] | None:
-    spec = load_specs().get(office)
-    sheet = next((s for s in spec.sheets if s.table == table), None) if spec else None
-    spelled = next((c for c in sheet.columns if c.target == column), None) if sheet else None
-    if spelled is None:
-        return None
-    wanted = {split_header_unit(normalize_header(h))[0] for h in spelled.spellings()}
-    return next(((h, get_column_letter(i + 1)) for i, h in enumerate(headers)
-                 if h and split_header_unit(normalize_header(h))[0] in wanted), None)
-
-
-def _headers(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Per (office, file_hash, sheet, column_name) of the findings in `onetable_failed`: the header
-    as the sender wrote the canonical column, with its Excel letter, or else the column's Chinese label."""
-    found = con.execute("SELECT DISTINCT office, file_hash, sheet, column_name FROM onetable_failed "
-                        "WHERE column_name IS NOT NULL").fetchall()
-    hashes = sorted({h for _, h, _, _ in found if h})
-    sheets = {(h, s): (t, tuple(hs or [])) for h, s, t, hs in con.execute(
-        "SELECT file_hash, sheet, tbl, headers FROM landed_sheet WHERE list_contains($1, file_hash)",
-        [hashes]).fetchall()} if hashes else {}
-    labels = load_schema().columns
-    rows = []
-    for office, file_hash, sheet, column in found:
-        spelled = sheets.get((file_hash, sheet))
-        located = _locate(office, *spelled, column) if spelled else None
-        shown, letter = located or (labels[column].label if column in labels else column, None)
-        rows.append((office, file_hash, sheet, column, shown, letter))
-    names = ["office", "file_hash", "sheet", "column_name", "shown", "letter"]
-    return pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
-
-
-def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[str],
-                   records: list[dict[str, Any]]) -> None:
-    """Replace this run's findings of `rules` (a rerun records them once) with `records`."""
-    con.execute("DELETE FROM finding WHERE run_id = ? AND split_part(rule, '.', 1) IN (SELECT unnest(?))",
-                [run_id, rules])
-    insert_findings(con, records)

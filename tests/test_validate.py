@@ -974,7 +974,8 @@ RECORDED = [
 
 @pytest.mark.parametrize(("row", "expected"), RECORDED)
 def test_failed_check_rows_are_recorded_in_sql(row: tuple[Any, ...], expected: tuple[Any, ...] | None) -> None:
-    from pipelines.validate import _kept_columns, _record_failed
+    from pipelines.findings import record_failed
+    from pipelines.validate import _kept_columns
 
     rule, office, file_name, sheet, column, detail, failed = row
     con = duckdb.connect()
@@ -988,7 +989,7 @@ def test_failed_check_rows_are_recorded_in_sql(row: tuple[Any, ...], expected: t
     con.execute("CREATE TEMP TABLE check_failed AS SELECT ? AS rule, ? AS subject", [rule, "u1" if failed else "u2"])
     con.execute("INSERT INTO finding (run_id, rule) VALUES ('run-1', ?), ('run-0', ?)", [rule, rule])   # replaced, kept
     rules = load_rules()
-    counts = _record_failed(con, "run-1", [rules[rule]])
+    counts = record_failed(con, "run-1", [rules[rule]])
     found = con.execute("SELECT office, file_name, column_name, column_letter, message, fix, severity, row, "
                         "household_id FROM finding WHERE run_id = 'run-1'").fetchall()
     assert con.execute("SELECT count(*) FROM finding WHERE run_id = 'run-0'").fetchall() == [(1,)]
