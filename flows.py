@@ -22,8 +22,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from pipelines import artifacts, feedback, gxdocs, runreport, steps
+from pipelines import artifacts, feedback, gxdocs, runreport, steps, versioning
 from pipelines.orchestrate import (
+    Timings,
     count_collections,
     dask_runner,
     describe_process,
@@ -52,7 +53,7 @@ land_shaped = io_task(steps.land_shaped, "land")
 settle = pure_task(steps.settle, "settle")
 normalize_rows = pure_task(steps.normalize_rows, "normalize")   # per file, no database: on the task runner
 commit_normalized = io_task(steps.commit_normalized, "store")
-set_context = pure_task(steps.set_context, "context")
+set_context = pure_task(versioning.set_context, "context")
 link_current = pure_task(steps.link_current, "link")
 validate = pure_task(steps.validate, "validate")
 publish = pure_task(steps.publish, "publish")
@@ -136,7 +137,7 @@ def run_flow(home: str, month: str | None = None, now: datetime | None = None,
 
 def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, stable_only: bool,
             recompute: bool) -> dict[str, Any]:
-    timings = steps.Timings()
+    timings = Timings()
     with timings("intake"):
         received = take_in(ws, run_id, started, stable_only)
     with timings("land"):
@@ -161,7 +162,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
             report("normalizing", i + 1, len(landed))
     with timings("link"):
         version = set_context(ws, run_id, reporting_month, as_of)
-    if not recompute and steps.nothing_new(ws, version, started):   # e.g. a poll with nothing new
+    if not recompute and versioning.nothing_new(ws, version, started):   # e.g. a poll with nothing new
         return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(), "version": version,
                 "published": {"status": "unchanged", "published": False, "version": version, "blocking_rules": []},
                 "blocked": False, "data_docs": None, "timings": timings.seconds, "timer": timings}
@@ -182,7 +183,7 @@ def _stages(ws: Workspace, run_id: str, started: datetime, month: str | None, st
     with timings("gx_docs"), steps.checkpoint_beside(ws):   # Data Docs do not touch the working database
         docs = write_docs(ws, run_id)
     if published["status"] != "blocked":
-        steps.mark_complete(ws, version)
+        versioning.mark_complete(ws, version)
     return {"run_id": run_id, "reporting_month": reporting_month, "as_of": as_of.isoformat(),
             "version": version, "published": published, "blocked": published["status"] == "blocked",
             "feedback": feedback_files, "data_docs": docs, "timings": timings.seconds, "timer": timings}

@@ -211,3 +211,24 @@ def count_collections() -> Iterator[dict[str, Any]]:
     finally:
         gc.callbacks.remove(count)
         tally["seconds"] = [round(s, 2) for s in tally["seconds"]]
+
+
+class Timings:
+    """Wall time per stage, in seconds, and the process's peak RSS (MB) at each stage's end, for the
+    run summary and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        import resource
+        import time
+
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            self.peak_mb[stage] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -249,24 +248,6 @@ def landed_rows(ws: Workspace) -> dict[str, int]:
     return {load: int(n) for load, n in rows}
 
 
-def version_id(con: duckdb.DuckDBPyConnection, reporting_month: str) -> str:
-    """Derived from what went into it: every file taken in or quarantined, the configuration, the month."""
-    files = con.execute("""SELECT file_hash, status FROM ledger WHERE status <> 'duplicate'
-                           ORDER BY file_hash, status""").fetchall()
-    digest = hashlib.sha256(f"{config_hash()}|{reporting_month}|{files}".encode())
-    return f"{reporting_month.replace('-', '')}-{digest.hexdigest()[:10]}"
-
-
-def set_context(ws: Workspace, run_id: str, reporting_month: str, as_of: date) -> str:
-    """`run_context` of this run; returns the version it publishes (which decides `nothing_new`)."""
-    with working(ws) as con:
-        con.execute("DELETE FROM run_context")
-        version = version_id(con, reporting_month)
-        con.execute("INSERT INTO run_context VALUES (?, ?, ?, ?, ?)",
-                    [run_id, reporting_month, as_of, version, ws.settings().income_line])
-        return version
-
-
 def link_current(ws: Workspace, recompute: bool = False) -> int:
     """Every current sector row tied to the registry (pipelines.link), from the rows in force: run
     inside `rows_in_force`, it reads them frozen. Only the rows that changed are rewritten, every
@@ -277,27 +258,6 @@ def link_current(ws: Workspace, recompute: bool = False) -> int:
 
 def offices() -> list[str]:
     return list(load_specs())
-
-
-class Timings:
-    """Wall time per stage, in seconds, and the process's peak RSS (MB) at each stage's end, for the
-    run summary and the benchmarks."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.peak_mb: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        import resource
-        import time
-
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
-            self.peak_mb[stage] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @contextmanager
@@ -365,26 +325,3 @@ def publish(ws: Workspace, run_id: str, version: str, recompute: bool = False) -
             "blocking_rules": list(result.blocking_rules), "warnings": list(result.warnings),
             "seconds": result.seconds, "size_bytes": result.size_bytes, "kept_tables": list(result.kept),
             "updated_tables": list(result.updated), "narrowed_candidates": narrowed, **blocked}
-
-
-COMPLETE_MARKER = "complete_version"   # in state/: the version whose run finished every step
-
-
-def nothing_new(ws: Workspace, version: str, started: datetime) -> bool:
-    """True when this run can stop before linking: the version (which derives from every file's
-    standing, the configuration and the month) is the one a previous run finished end to end
-    (checks, publication, feedback), and no file entered the ledger in this run (a duplicate
-    changes no version but needs its receipt). A poll with nothing new then costs seconds."""
-    marker = ws.state / COMPLETE_MARKER
-    if not marker.exists() or marker.read_text(encoding="utf-8").strip() != version:
-        return False
-    with working(ws) as con:
-        new = con.execute("SELECT count(*) FROM ledger WHERE first_seen >= ?", [started]).fetchall()[0][0]
-    return new == 0
-
-
-def mark_complete(ws: Workspace, version: str) -> None:
-    """Record that every step of `version`'s run finished (written last, atomically)."""
-    tmp = ws.state / f"{COMPLETE_MARKER}.tmp"
-    tmp.write_text(version + "\n", encoding="utf-8")
-    tmp.replace(ws.state / COMPLETE_MARKER)
