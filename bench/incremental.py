@@ -183,6 +183,8 @@ def main() -> None:
         redrop(home, "（再更正）")   # the same once more, its republishing poll scheduled as the schedule does
         poll(api)
         scheduled = poll(api, ahead=5.0)
+        time.sleep(1.0)   # the run's process exits 0.1-0.3 s after COMPLETED; a runner stopped before
+        #                   that marks the finished run CANCELLED ("Runner is shutting down.")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
