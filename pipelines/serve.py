@@ -180,8 +180,22 @@ def serve_deployments(ws: Workspace) -> None:
     for name, options in deployment_options(ws).items():
         runner.add_flow(run_flow, name=name, **options)
     print(f"serving {', '.join(DEPLOYMENTS)} of `{FLOW_NAME}` (Ctrl-C stops)", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):   # as prefect.serve: Ctrl-C ends serving
+    signal.signal(signal.SIGINT, _interrupt(runner))
+    with contextlib.suppress(KeyboardInterrupt):   # a second Ctrl-C: stop without waiting
         asyncio.run(runner.start())
+
+
+def _interrupt(runner: Any) -> Any:
+    """Ctrl-C stops the runner as SIGTERM does (Runner.handle_sigterm: pause the deployments, cancel
+    the run in flight, let `start` return), and a second one stops at once. Left to asyncio.run,
+    Ctrl-C cancelled the runner's main task, and one time in a CI run the runner's task groups
+    swallowed that cancellation: serve went on serving until SIGTERM, 60 s later."""
+    def handle(signum: int, frame: object) -> None:
+        if runner.stopping:
+            raise KeyboardInterrupt
+        print("Ctrl-C: stopping the runner, then the server (Ctrl-C again: at once)", flush=True)
+        runner.handle_sigterm()
+    return handle
 
 
 def _stop(signum: int, _frame: object) -> None:

@@ -221,6 +221,7 @@ def test_ctrl_c_stops_the_runner_then_the_server_cleanly(served):
     wait_for(lambda: True if port_closed(served["port"]) else None, 30, "the Prefect server to stop")
     after = log.read_text(errors="replace")[len(before):]
     assert took < 20, f"serve took {took:.1f} s to stop"
+    assert "Ctrl-C: stopping the runner, then the server" in after     # serve's own handler, not asyncio's
     assert "Pausing all deployments" in after
     assert "Traceback" not in after and "ConnectError" not in after, after
     for name in DEPLOYMENTS:      # paused by the runner's shutdown, which needs the server alive
