@@ -134,12 +134,18 @@ def start_server(ws: Workspace, host: str, port: int, timeout: float = 180) -> s
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, SIGKILL after 30 s or at once on a further Ctrl-C or SIGTERM (re-raised): the server,
+    in a process group of its own, is never left running without serve."""
     proc.terminate()
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
 
 
 def deployment_options(ws: Workspace) -> dict[str, dict[str, Any]]:

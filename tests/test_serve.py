@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from pipelines.generate import generate_world
-from pipelines.serve import DEPLOYMENTS, FLOW_NAME
+from pipelines.serve import DEPLOYMENTS, FLOW_NAME, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP = ("registry", "health", "housing")
@@ -236,3 +236,20 @@ def served_paused(home: Path, name: str) -> bool:
     with sqlite3.connect(database) as con:
         rows = con.execute("SELECT paused FROM deployment WHERE name = ?", (name,)).fetchall()
     return bool(rows) and all(r[0] for r in rows)
+
+
+def test_a_further_ctrl_c_while_the_server_stops_kills_it_rather_than_leave_it_running():
+    """The server has a process group of its own, so nothing else stops it: a Ctrl-C while serve waits
+    for it to stop (up to 30 s) kills it at once, and the Ctrl-C still ends serve."""
+    import threading
+
+    stubborn = subprocess.Popen([sys.executable, "-c", "import signal, time; "
+                                 "signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(60)"],
+                                stdout=subprocess.PIPE, process_group=0)
+    assert stubborn.stdout is not None and stubborn.stdout.readline() == b"up\n"   # its SIGTERM handler is set
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        stop_server(stubborn)
+    assert time.monotonic() - began < 5
+    assert stubborn.returncode == -signal.SIGKILL
